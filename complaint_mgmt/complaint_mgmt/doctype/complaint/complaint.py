@@ -1,0 +1,205 @@
+# Copyright (c) 2026, complaint_mgmt developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import add_days, get_datetime, now_datetime
+
+from complaint_mgmt import adapters, rules
+
+# Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
+PROCEDURE_FIELDS = (
+	"status",
+	"department",
+	"receiver",
+	"original_grade",
+	"irrational_stage",
+	"transferred_on",
+	"acknowledged_on",
+	"first_replied_on",
+	"close_requested_on",
+	"return_visited_on",
+	"closed_on",
+	"closure_type",
+	"escalation_count",
+	"resolution",
+	"root_cause",
+	"corrective_action",
+	"compensation_amount",
+	"satisfied",
+	"approved_by",
+	"deferral_requested_on",
+	"transfer_breached",
+	"first_reply_breached",
+	"close_breached",
+	"return_visit_breached",
+	"repeat_periods_issued",
+)
+TERMINAL_STATUSES = ("Closed", "Deferred")
+DUE_FIELDS = {
+	"Transfer": "transfer_due",
+	"First Reply": "first_reply_due",
+	"Close": "close_due",
+	"Return Visit": "return_visit_due",
+}
+BREACH_FLAGS = {
+	"Transfer": "transfer_breached",
+	"First Reply": "first_reply_breached",
+	"Close": "close_breached",
+	"Return Visit": "return_visit_breached",
+}
+
+
+class Complaint(Document):
+	def validate(self):
+		self.validate_procedure_fields()
+		self.validate_received_on()
+		self.validate_grade_change()
+		self.set_is_external()
+		self.set_original_grade()
+		self.set_irrational_stage()
+		self.validate_follow_up_mode()
+		self.validate_receiver()
+		self.set_repeat_flag()
+		self.set_deadlines()
+
+	def validate_procedure_fields(self):
+		"""Status, milestones and results change only through the procedure's actions."""
+		if self.flags.procedure_action:
+			return
+		before = self.get_doc_before_save()
+		if before is None:
+			if self.status not in (None, "", "Registered") or self.department or self.receiver:
+				frappe.throw(
+					_("A new complaint starts as Registered; transfer it with the Transfer action."),
+					title=_("Not allowed"),
+				)
+			for field in PROCEDURE_FIELDS:
+				if field not in ("status", "original_grade", "irrational_stage") and self.get(field):
+					self.set(field, None)
+			return
+		for field in PROCEDURE_FIELDS:
+			if str(before.get(field) or "") != str(self.get(field) or ""):
+				frappe.throw(
+					_("{0} can only be changed through the complaint's actions.").format(
+						frappe.bold(_(self.meta.get_label(field)))
+					),
+					title=_("Not allowed"),
+				)
+
+	def validate_received_on(self):
+		try:
+			rules.validate_received_on(get_datetime(self.received_on), now_datetime())
+		except rules.RuleError as err:
+			adapters.throw(err, title=_("Invalid date"))
+
+	def validate_grade_change(self):
+		if self.status == "Registered" or self.flags.procedure_action:
+			return
+		before = self.get_doc_before_save()
+		if (
+			before
+			and before.grade != self.grade
+			and (self.grade_doc().is_irrational or self.irrational_stage)
+		):
+			frappe.throw(
+				_("The grade of a transferred complaint cannot be changed to or from an irrational grade."),
+				title=_("Not allowed"),
+			)
+
+	def grade_doc(self) -> rules.Grade:
+		grade = adapters.get_grade(self.grade)
+		if grade is None:
+			frappe.throw(_("Complaint Grade {0} not found.").format(frappe.bold(self.grade)))
+		return grade
+
+	def set_is_external(self):
+		self.is_external = int(rules.is_external_channel(self.channel))
+
+	def set_original_grade(self):
+		if not self.original_grade:
+			self.original_grade = self.grade
+
+	def set_irrational_stage(self):
+		"""Graded irrational at registration: a first irrational complaint."""
+		if self.status != "Registered":
+			return
+		self.irrational_stage = "First" if self.grade_doc().is_irrational else ""
+
+	def validate_follow_up_mode(self):
+		if self.irrational_stage and self.status != "Registered" and not self.follow_up_mode:
+			frappe.throw(
+				_(
+					"An irrational complaint needs a follow-up mode (Watch or Monitor) once it is transferred."
+				),
+				title=_("Follow-up mode missing"),
+			)
+
+	def validate_receiver(self):
+		if not (self.receiver and self.department):
+			return
+		department = frappe.get_cached_doc("Complaint Department", self.department)
+		if not department.is_member(self.receiver):
+			frappe.throw(
+				_("{0} is not a receiver or member of department {1}.").format(
+					frappe.bold(self.receiver), frappe.bold(self.department)
+				),
+				title=_("Receiver not a member"),
+			)
+
+	def set_repeat_flag(self):
+		"""Same customer (phone, e-mail or party), same category, within the repeat window."""
+		self.is_repeat = int(bool(self.earlier_complaints(limit=1)))
+
+	def earlier_complaints(self, limit: int = 20) -> list[dict]:
+		identifiers = [
+			(field, self.get(field))
+			for field in ("contact_phone", "contact_email", "party")
+			if self.get(field)
+		]
+		if not identifiers or not self.category or not self.received_on:
+			return []
+		days = adapters.get_settings().repeat_complaint_days or 30
+		since = add_days(get_datetime(self.received_on), -days)
+		found = {}
+		for field, value in identifiers:
+			filters = {
+				field: value,
+				"category": self.category,
+				"received_on": ("between", (since, self.received_on)),
+				"name": ("!=", self.name or ""),
+			}
+			for row in frappe.get_all(
+				"Complaint",
+				filters=filters,
+				fields=["name", "customer_name", "status", "received_on", "grade"],
+				order_by="received_on desc",
+				limit=limit,
+			):
+				found[row.name] = row
+		return sorted(found.values(), key=lambda r: r.received_on, reverse=True)[:limit]
+
+	def set_deadlines(self):
+		"""Recompute the stored deadlines from the grade, the milestones and the calendar."""
+		if self.status in TERMINAL_STATUSES:
+			return
+		grade = self.grade_doc()
+		settings = adapters.get_settings()
+		frozen = {clock: get_datetime(self.get(DUE_FIELDS[clock])) for clock in self.breached_clocks()}
+		deadlines = rules.compute_deadlines(
+			grade,
+			adapters.milestones(self),
+			return_visit_hours=settings.return_visit_hours or 12,
+			calendar=adapters.get_calendar(settings),
+			pauses=adapters.pauses(self),
+			runs_clocks=not self.irrational_stage,
+			frozen=frozen,
+		)
+		for clock, field in DUE_FIELDS.items():
+			self.set(field, deadlines.due(clock))
+
+	def breached_clocks(self) -> list[str]:
+		return [
+			clock for clock, flag in BREACH_FLAGS.items() if self.get(flag) and self.get(DUE_FIELDS[clock])
+		]

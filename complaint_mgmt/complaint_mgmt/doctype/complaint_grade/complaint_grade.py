@@ -1,0 +1,42 @@
+# Copyright (c) 2026, complaint_mgmt developers
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+
+from complaint_mgmt import adapters, rules
+
+
+class ComplaintGrade(Document):
+	def validate(self):
+		self.set_irrational_defaults()
+		self.validate_rules()
+
+	def set_irrational_defaults(self):
+		"""Irrational grades run no clocks, penalties or escalation."""
+		if self.is_irrational:
+			self.escalate_to = None
+			for field in (
+				"transfer_hours",
+				"first_reply_hours",
+				"close_hours",
+				"transfer_penalty",
+				"first_reply_penalty",
+				"close_penalty",
+			):
+				self.set(field, 0)
+
+	def validate_rules(self):
+		grades = dict(adapters.all_grades())
+		grade = adapters.grade_from_row(self.as_dict())
+		grades[grade.name] = grade
+		try:
+			rules.validate_grade(grade, grades)
+		except rules.RuleError as err:
+			adapters.throw(err, title=frappe._("Invalid grade"))
+
+	def on_update(self):
+		adapters.clear_grade_cache()
+
+	def on_trash(self):
+		adapters.clear_grade_cache()

@@ -1,0 +1,66 @@
+# Copyright (c) 2026, complaint_mgmt developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt, now_datetime
+
+from complaint_mgmt import rules
+
+
+class ComplaintPenaltyNotice(Document):
+	def validate(self):
+		self.validate_breach_type()
+		self.validate_period()
+		self.set_amount()
+		self.set_breach_key()
+		self.set_execution()
+
+	def validate_breach_type(self):
+		if self.breach_type not in rules.BREACH_TYPES:
+			frappe.throw(_("Unknown breach type {0}.").format(frappe.bold(self.breach_type)))
+
+	def validate_period(self):
+		period = self.period or 0
+		if period < 0 or (period == 0) == (self.breach_type == "Monthly Repeat"):
+			frappe.throw(
+				_("Period must be 0 for a breach and 1 or more for a monthly repeat."),
+				title=_("Invalid period"),
+			)
+
+	def set_amount(self):
+		if flt(self.base_amount) < 0 or flt(self.multiplier) <= 0:
+			frappe.throw(
+				_("Base amount cannot be negative and the multiplier must be positive."),
+				title=_("Invalid amount"),
+			)
+		self.amount = flt(self.base_amount) * flt(self.multiplier)
+
+	def set_breach_key(self):
+		"""One live notice per (complaint, breach type, period): a unique column, emptied on cancel."""
+		if self.docstatus < 2:
+			self.breach_key = f"{self.complaint}|{self.breach_type}|{self.period or 0}"
+
+	def set_execution(self):
+		if self.executed and self.docstatus != 1:
+			frappe.throw(_("Only a submitted penalty notice can be marked executed."), title=_("Not allowed"))
+		if self.executed and not self.executed_on:
+			self.executed_on = now_datetime()
+			self.executed_by = frappe.session.user
+		elif not self.executed:
+			self.executed_on = None
+			self.executed_by = None
+
+	def before_cancel(self):
+		if not (self.cancel_reason or "").strip():
+			frappe.throw(_("Give a reason to cancel a penalty notice."), title=_("Cancel reason missing"))
+		if self.executed:
+			frappe.throw(_("An executed penalty notice cannot be cancelled."), title=_("Not allowed"))
+
+	def on_cancel(self):
+		self.db_set("breach_key", None)
+
+	def on_trash(self):
+		if self.docstatus == 1:
+			frappe.throw(_("A submitted penalty notice cannot be deleted; cancel it with a reason."))

@@ -1,0 +1,67 @@
+# Copyright (c) 2026, complaint_mgmt developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import validate_email_address
+
+from complaint_mgmt import adapters, rules
+
+
+class ComplaintSettings(Document):
+	def validate(self):
+		self.validate_positive_numbers()
+		self.validate_warning_percent()
+		self.validate_business_hours()
+		self.validate_compensation_tiers()
+		self.validate_recipients()
+
+	def validate_positive_numbers(self):
+		for field in (
+			"return_visit_hours",
+			"monthly_multiplier",
+			"repeat_period_days",
+			"repeat_complaint_days",
+		):
+			if (self.get(field) or 0) <= 0:
+				frappe.throw(
+					_("{0} must be greater than zero.").format(_(self.meta.get_label(field))),
+					title=_("Invalid setting"),
+				)
+
+	def validate_warning_percent(self):
+		if not 0 <= (self.warning_percent or 0) < 100:
+			frappe.throw(_("Warning Percent must be between 0 and 99."), title=_("Invalid setting"))
+
+	def validate_business_hours(self):
+		if not self.use_business_hours:
+			return
+		if not self.working_windows:
+			frappe.throw(
+				_("Add at least one working window to use business hours."), title=_("Invalid setting")
+			)
+		try:
+			rules.parse_windows((w.weekday, w.start_time, w.end_time) for w in self.working_windows)
+		except rules.RuleError as err:
+			adapters.throw(err, title=_("Invalid working window"))
+		dates = [str(h.holiday_date) for h in self.holidays]
+		if len(dates) != len(set(dates)):
+			frappe.throw(_("A holiday date is listed twice."), title=_("Invalid setting"))
+
+	def validate_compensation_tiers(self):
+		try:
+			rules.validate_tiers([(row.up_to_amount, row.approver_role) for row in self.compensation_tiers])
+		except rules.RuleError as err:
+			adapters.throw(err, title=_("Invalid compensation tiers"))
+
+	def validate_recipients(self):
+		for address in self.recipient_list():
+			validate_email_address(address, throw=True)
+
+	def recipient_list(self) -> list[str]:
+		text = (self.weekly_report_recipients or "").replace(",", "\n")
+		return [line.strip() for line in text.splitlines() if line.strip()]
+
+	def on_update(self):
+		frappe.clear_document_cache(self.doctype, self.name)

@@ -1,0 +1,37 @@
+app_name = "complaint_mgmt"
+app_title = "Complaint Mgmt"
+app_publisher = "complaint_mgmt developers"
+app_description = (
+	"Closed-loop customer complaint procedure: grading, transfer, deadlines, penalties, weekly bulletin"
+)
+app_email = "dev@example.com"
+app_license = "mit"
+required_apps = ["frappe"]
+
+export_python_type_annotations = True
+
+# Installation
+# ------------
+after_install = "complaint_mgmt.install.after_install"
+after_migrate = "complaint_mgmt.install.after_migrate"
+before_uninstall = "complaint_mgmt.install.before_uninstall"
+
+# Department isolation (see complaint_mgmt/permissions.py)
+# ---------------------------------------------------------
+permission_query_conditions = {
+	"Complaint": "complaint_mgmt.permissions.complaint_query",
+	"Complaint Transfer Record": "complaint_mgmt.permissions.department_doc_query",
+	"Complaint Penalty Notice": "complaint_mgmt.permissions.department_doc_query",
+}
+
+has_permission = {
+	"Complaint": "complaint_mgmt.permissions.has_complaint_permission",
+	"Complaint Transfer Record": "complaint_mgmt.permissions.has_department_doc_permission",
+	"Complaint Penalty Notice": "complaint_mgmt.permissions.has_department_doc_permission",
+}
+
+doc_events = {
+	"User": {
+		"on_update": "complaint_mgmt.permissions.clear_department_cache",
+	},
+}

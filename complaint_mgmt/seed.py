@@ -1,0 +1,105 @@
+"""Default records the app needs on every site: roles, grades, categories, service center, settings.
+
+Every function only creates what is missing, so it runs safely on each install and migrate.
+"""
+
+import frappe
+
+ROLES = (
+	"Complaint Manager",
+	"Complaint Specialist",
+	"Complaint Handler",
+	"Complaint Department Manager",
+	"Complaint Bulletin Approver",
+	"Complaint Penalty Executor",
+)
+
+# The spec's suggested defaults (administrators change them in Complaint Grade).
+GRADES = (
+	{"grade_name": "General", "rank": 10, "transfer_hours": 4, "first_reply_hours": 24, "close_hours": 72,
+	 "escalate_to": "Medium", "transfer_penalty": 50, "first_reply_penalty": 50, "close_penalty": 50},
+	{"grade_name": "Medium", "rank": 20, "transfer_hours": 2, "first_reply_hours": 8, "close_hours": 120,
+	 "escalate_to": "Strong", "transfer_penalty": 100, "first_reply_penalty": 100, "close_penalty": 100},
+	{"grade_name": "Strong", "rank": 30, "transfer_hours": 0.5, "first_reply_hours": 4, "close_hours": 168,
+	 "escalate_to": None, "transfer_penalty": 200, "first_reply_penalty": 200, "close_penalty": 200},
+	{"grade_name": "Irrational", "rank": 0, "is_irrational": 1},
+)  # fmt: skip
+
+ROOT_CATEGORY = "All Complaint Categories"
+CATEGORIES = (
+	"Product Quality",
+	"Sales Service",
+	"After-sales Service",
+	"Delivery",
+	"Billing and Price",
+	"Staff Attitude",
+	"Policy Misunderstanding",
+)
+SERVICE_CENTER = "Customer Service Center"
+COMPENSATION_TIERS = ((2000, "Complaint Manager"), (100000, "Complaint Bulletin Approver"))
+
+
+def seed_all() -> None:
+	make_roles()
+	make_grades()
+	make_categories()
+	make_service_center()
+	make_settings()
+
+
+def make_roles() -> None:
+	for role in ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True  # installer context: runs as Administrator, no user session
+			)
+
+
+def make_grades() -> None:
+	# Insert the targets of escalations first (Strong before Medium before General).
+	for values in sorted(GRADES, key=lambda g: -g["rank"]):
+		if not frappe.db.exists("Complaint Grade", values["grade_name"]):
+			frappe.get_doc({"doctype": "Complaint Grade", **values}).insert(
+				ignore_permissions=True  # installer context
+			)
+
+
+def make_categories() -> None:
+	if not frappe.db.exists("Complaint Category", ROOT_CATEGORY):
+		frappe.get_doc(
+			{"doctype": "Complaint Category", "category_name": ROOT_CATEGORY, "is_group": 1}
+		).insert(ignore_permissions=True)  # installer context
+	for name in CATEGORIES:
+		if not frappe.db.exists("Complaint Category", name):
+			frappe.get_doc(
+				{
+					"doctype": "Complaint Category",
+					"category_name": name,
+					"parent_complaint_category": ROOT_CATEGORY,
+				}
+			).insert(ignore_permissions=True)  # installer context
+
+
+def make_service_center() -> None:
+	if frappe.db.exists("Complaint Department", {"is_service_center": 1}):
+		return
+	if frappe.db.exists("Complaint Department", SERVICE_CENTER):
+		frappe.db.set_value("Complaint Department", SERVICE_CENTER, "is_service_center", 1)
+		return
+	frappe.get_doc(
+		{"doctype": "Complaint Department", "department_name": SERVICE_CENTER, "is_service_center": 1}
+	).insert(ignore_permissions=True)  # installer context
+
+
+def make_settings() -> None:
+	"""Store the defaults once (a Single has no row until it is saved)."""
+	if frappe.db.get_single_value("Complaint Settings", "return_visit_hours"):
+		return
+	settings = frappe.get_single("Complaint Settings")
+	for field in settings.meta.fields:
+		if field.default and not settings.get(field.fieldname):
+			settings.set(field.fieldname, field.default)
+	if not settings.compensation_tiers:
+		for amount, role in COMPENSATION_TIERS:
+			settings.append("compensation_tiers", {"up_to_amount": amount, "approver_role": role})
+	settings.save(ignore_permissions=True)  # installer context

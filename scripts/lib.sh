@@ -1,0 +1,76 @@
+# Shared helpers for the project's scripts. They only *use* an existing Frappe v15 bench:
+# link this checkout into it as an app, install/migrate it on a site, run commands. They never build Frappe.
+set -euo pipefail
+
+APP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+APP=complaint_mgmt
+: "${HOME:=$(getent passwd "$(id -un)" | cut -d: -f6)}"
+BENCH=${FRAPPE_BENCH:-$HOME/frappe-bench}
+PY="$BENCH/env/bin/python"
+
+die() {
+	echo >&2
+	echo "ERROR: $*" >&2
+	exit 1
+}
+
+step() { echo "==> $*"; }
+
+require_bench() {
+	if [ ! -d "$BENCH/apps/frappe" ] || [ ! -x "$PY" ] || [ ! -d "$BENCH/sites" ]; then
+		die "No Frappe bench found at $BENCH (expected apps/frappe, env/bin/python and sites/).
+       Set FRAPPE_BENCH to your Frappe v15 bench, or create one at ~/frappe-bench (see README: Prerequisites)."
+	fi
+	local version
+	version=$("$PY" -c 'import frappe; print(frappe.__version__)' 2>/dev/null) \
+		|| die "The bench's python at $PY cannot import frappe."
+	case "$version" in
+	15.*) ;;
+	*) die "complaint_mgmt needs Frappe v15; the bench at $BENCH has Frappe $version." ;;
+	esac
+}
+
+# Run a Frappe CLI command the way `bench` does (no dependency on the `bench` executable or PATH).
+frappe_cli() {
+	(cd "$BENCH/sites" && "$PY" -m frappe.utils.bench_helper frappe "$@")
+}
+
+# Make the bench use this checkout as its complaint_mgmt app (what `bench get-app` does, without copying).
+link_app() {
+	local target="$BENCH/apps/$APP"
+	if [ -L "$target" ] || [ ! -e "$target" ]; then
+		ln -sfn "$APP_DIR" "$target"
+	elif [ "$(realpath "$target")" != "$APP_DIR" ]; then
+		die "$target exists and is not this checkout. Move it away (or run from that checkout)."
+	fi
+	if "$PY" -m pip --version >/dev/null 2>&1; then
+		"$PY" -m pip install --quiet --no-deps -e "$target"
+	elif command -v uv >/dev/null 2>&1; then
+		uv pip install --quiet --python "$PY" --no-deps -e "$target"
+	else
+		die "Neither pip in $PY nor uv is available to install the app into the bench."
+	fi
+	grep -qx "$APP" "$BENCH/sites/apps.txt" || printf '\n%s\n' "$APP" >>"$BENCH/sites/apps.txt"
+	sed -i '/^$/d' "$BENCH/sites/apps.txt"
+}
+
+ensure_site() {
+	local site=$1
+	if [ ! -f "$BENCH/sites/$site/site_config.json" ]; then
+		step "Creating site $site"
+		frappe_cli new-site "$site" --admin-password "${ADMIN_PASSWORD:-admin}" </dev/null \
+			|| die "Could not create site $site. Frappe needs MariaDB admin credentials without a prompt:
+       put \"root_login\" and \"root_password\" of a MariaDB admin user into $BENCH/sites/common_site_config.json."
+	fi
+}
+
+install_or_migrate() {
+	local site=$1
+	if frappe_cli --site "$site" list-apps 2>/dev/null | grep -q "^$APP"; then
+		step "Migrating $APP on $site"
+		frappe_cli --site "$site" migrate
+	else
+		step "Installing $APP on $site"
+		frappe_cli --site "$site" install-app "$APP"
+	fi
+}
