@@ -6,7 +6,6 @@ app_description = (
 )
 app_email = "dev@example.com"
 app_license = "mit"
-required_apps = ["frappe"]
 
 export_python_type_annotations = True
 

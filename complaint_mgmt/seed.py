@@ -92,14 +92,16 @@ def make_service_center() -> None:
 
 
 def make_settings() -> None:
-	"""Store the defaults once (a Single has no row until it is saved)."""
-	if frappe.db.get_single_value("Complaint Settings", "return_visit_hours"):
-		return
+	"""Store the defaults once (a Single has no row until it is saved) and the default compensation tiers."""
 	settings = frappe.get_single("Complaint Settings")
+	changed = False
 	for field in settings.meta.fields:
-		if field.default and not settings.get(field.fieldname):
+		if field.default and settings.get(field.fieldname) in (None, ""):
 			settings.set(field.fieldname, field.default)
-	if not settings.compensation_tiers:
+			changed = True
+	if not frappe.db.exists("Complaint Compensation Tier", {"parent": "Complaint Settings"}):
 		for amount, role in COMPENSATION_TIERS:
 			settings.append("compensation_tiers", {"up_to_amount": amount, "approver_role": role})
-	settings.save(ignore_permissions=True)  # installer context
+		changed = True
+	if changed:
+		settings.save(ignore_permissions=True)  # installer context

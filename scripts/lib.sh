@@ -58,7 +58,10 @@ ensure_site() {
 	local site=$1
 	if [ ! -f "$BENCH/sites/$site/site_config.json" ]; then
 		step "Creating site $site"
-		frappe_cli new-site "$site" --admin-password "${ADMIN_PASSWORD:-admin}" </dev/null \
+		local root_login
+		root_login=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("root_login") or "root")' \
+			"$BENCH/sites/common_site_config.json")
+		frappe_cli new-site "$site" --admin-password "${ADMIN_PASSWORD:-admin}" --db-root-username "$root_login" </dev/null \
 			|| die "Could not create site $site. Frappe needs MariaDB admin credentials without a prompt:
        put \"root_login\" and \"root_password\" of a MariaDB admin user into $BENCH/sites/common_site_config.json."
 	fi
