@@ -1,0 +1,24 @@
+"""Notifications to people's ERP inbox: Frappe's Notification Log (bell icon). Frappe mails them too when the
+user's Notification Settings enable e-mail, so there is one place to configure delivery."""
+
+import frappe
+from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+
+def notify(users, subject: str, doctype: str, name: str, message: str | None = None) -> None:
+	"""Create one Notification Log per enabled user, in the current transaction (no duplicates, no blanks)."""
+	recipients = sorted({u for u in users if u and u not in ("Guest",)})
+	recipients = [u for u in recipients if frappe.db.get_value("User", u, "enabled")]
+	if not recipients:
+		return
+	make_notification_logs(
+		frappe._dict(
+			type="Alert",
+			document_type=doctype,
+			document_name=name,
+			subject=subject,
+			email_content=message or subject,
+			from_user=frappe.session.user,
+		),
+		recipients,
+	)
