@@ -36,6 +36,7 @@ def before_uninstall() -> None:
 		frappe.db.delete(doctype, {field: ("in", APP_DOCTYPES)})
 	for doctype in ("Custom Field", "Property Setter"):
 		frappe.db.delete(doctype, {"dt" if doctype == "Custom Field" else "doc_type": ("in", APP_DOCTYPES)})
+	frappe.db.delete("Singles", {"doctype": "Complaint Settings"})
 	frappe.db.delete("Custom DocPerm", {"role": ("in", ROLES)})
 	frappe.db.delete("Has Role", {"role": ("in", ROLES)})
 	for role in ROLES:

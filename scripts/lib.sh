@@ -69,7 +69,7 @@ ensure_site() {
 
 install_or_migrate() {
 	local site=$1
-	if frappe_cli --site "$site" list-apps 2>/dev/null | grep -q "^$APP"; then
+	if frappe_cli --site "$site" execute frappe.get_installed_apps 2>/dev/null | grep -q "\"$APP\""; then
 		step "Migrating $APP on $site"
 		frappe_cli --site "$site" migrate
 	else
