@@ -34,3 +34,12 @@ doc_events = {
 		"on_update": "complaint_mgmt.permissions.clear_department_cache",
 	},
 }
+
+# Scheduled jobs
+# --------------
+scheduler_events = {
+	"cron": {
+		# The deadline sweep (complaint_mgmt/deadlines.py), enqueued on the long queue, deduplicated.
+		"*/5 * * * *": ["complaint_mgmt.deadlines.schedule_sweep"],
+	},
+}

@@ -63,6 +63,7 @@ class Complaint(Document):
 		self.validate_receiver()
 		self.set_repeat_flag()
 		self.set_deadlines()
+		self.set_next_check_at()
 
 	def validate_procedure_fields(self):
 		"""Status, milestones and results change only through the procedure's actions."""
@@ -187,6 +188,8 @@ class Complaint(Document):
 		grade = self.grade_doc()
 		settings = adapters.get_settings()
 		frozen = {clock: get_datetime(self.get(DUE_FIELDS[clock])) for clock in self.breached_clocks()}
+		if self.flags.freeze_started_clocks:  # an escalation changes only clocks that have not started yet
+			frozen.update(rules.frozen_for_regrade(self.stored_deadlines(), adapters.milestones(self)))
 		deadlines = rules.compute_deadlines(
 			grade,
 			adapters.milestones(self),
@@ -198,6 +201,20 @@ class Complaint(Document):
 		)
 		for clock, field in DUE_FIELDS.items():
 			self.set(field, deadlines.due(clock))
+
+	def stored_deadlines(self) -> rules.Deadlines:
+		return rules.Deadlines(
+			**{
+				field: get_datetime(self.get(field)) if self.get(field) else None
+				for field in DUE_FIELDS.values()
+			}
+		)
+
+	def set_next_check_at(self):
+		"""The earliest pending clock event: the deadline sweep's indexed work list."""
+		from complaint_mgmt.deadlines import next_check_for  # here: deadlines imports this module
+
+		self.next_check_at = next_check_for(self)
 
 	def breached_clocks(self) -> list[str]:
 		return [
