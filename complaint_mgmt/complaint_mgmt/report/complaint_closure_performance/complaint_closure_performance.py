@@ -1,0 +1,143 @@
+# Copyright (c) 2026, complaint_mgmt developers
+# For license information, please see license.txt
+"""Closure performance per department, over the complaints received in the period:
+
+- on-time % of each clock = clocks stopped by their due / clocks decided (stopped, or past their due);
+- first-closure rate = first closures / closures; second closures;
+- still open and overdue now (a running clock past its due);
+- average wall-clock hours of each step of the loop (only complaints that completed the step).
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Avg, Count, UnixTimestamp
+from frappe.utils import flt, now_datetime
+
+from complaint_mgmt import reporting
+
+CLOCK_KEYS = {clock: frappe.scrub(clock) for clock in reporting.CLOCK_FIELDS}
+# step key -> (start field, end field)
+STEPS = {
+	"transfer_hours": ("received_on", "transferred_on"),
+	"acknowledge_hours": ("transferred_on", "acknowledged_on"),
+	"first_reply_hours": ("acknowledged_on", "first_replied_on"),
+	"close_request_hours": ("first_replied_on", "close_requested_on"),
+	"return_visit_hours": ("close_requested_on", "return_visited_on"),
+	"approval_hours": ("return_visited_on", "closed_on"),
+}
+SUMMED = ("received", "closed", "first_closures", "second_closures", "open_overdue")
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	rows = get_rows(filters, now_datetime())
+	totals = {key: sum(row[key] for row in rows) for key in SUMMED}
+	for key in CLOCK_KEYS.values():
+		for part in ("on_time", "decided"):
+			totals[f"{key}_{part}"] = sum(row[f"{key}_{part}"] for row in rows)
+	return get_columns(), rows, None, get_chart(totals), get_summary(totals)
+
+
+def get_rows(filters, now) -> list[dict]:
+	start, end = reporting.period(filters)
+	c = frappe.qb.DocType("Complaint")
+	fields = [
+		c.department,
+		Count("*").as_("received"),
+		reporting.count_if(c.status == "Closed").as_("closed"),
+		reporting.count_if(c.closure_type == "First Closure").as_("first_closures"),
+		reporting.count_if(c.closure_type == "Second Closure").as_("second_closures"),
+		reporting.count_if(reporting.overdue_condition(c, now)).as_("open_overdue"),
+	]
+	for clock, (due, stop) in reporting.CLOCK_FIELDS.items():
+		key = CLOCK_KEYS[clock]
+		on_time = c[due].notnull() & c[stop].notnull() & (c[stop] <= c[due])
+		decided = c[due].notnull() & (c[stop].notnull() | (c[due] < now))
+		fields += [
+			reporting.count_if(on_time).as_(f"{key}_on_time"),
+			reporting.count_if(decided).as_(f"{key}_decided"),
+		]
+	for key, (begin, finish) in STEPS.items():
+		fields.append((Avg(UnixTimestamp(c[finish]) - UnixTimestamp(c[begin])) / 3600).as_(key))
+	query = (
+		frappe.qb.from_(c)
+		.select(*fields)
+		.where((c.received_on >= start) & (c.received_on < end))
+		.groupby(c.department)
+		.orderby(c.department)
+	)
+	query = reporting.restrict(query, c.department, reporting.department_scope(filters))
+	rows = []
+	for row in query.run(as_dict=True):
+		for key, value in row.items():
+			if key in STEPS:
+				row[key] = flt(value, 2) if value is not None else None
+			elif key != "department":
+				row[key] = int(value or 0)
+		for key in CLOCK_KEYS.values():
+			row[f"{key}_pct"] = reporting.share(row[f"{key}_on_time"], row[f"{key}_decided"])
+		row.first_closure_rate = reporting.share(row.first_closures, row.first_closures + row.second_closures)
+		rows.append(row)
+	return rows
+
+
+def get_columns() -> list[dict]:
+	clock_labels = {
+		"transfer": _("Transfer On Time (%)"),
+		"first_reply": _("First Reply On Time (%)"),
+		"close": _("Close On Time (%)"),
+		"return_visit": _("Return Visit On Time (%)"),
+	}
+	step_labels = {
+		"transfer_hours": _("Avg Hours to Transfer"),
+		"acknowledge_hours": _("Avg Hours to Acknowledge"),
+		"first_reply_hours": _("Avg Hours to First Reply"),
+		"close_request_hours": _("Avg Hours to Close Request"),
+		"return_visit_hours": _("Avg Hours to Return Visit"),
+		"approval_hours": _("Avg Hours to Approval"),
+	}
+	columns = [
+		{"fieldname": "department", "label": _("Department"), "fieldtype": "Link",
+		 "options": "Complaint Department", "width": 200},
+		{"fieldname": "received", "label": _("Received"), "fieldtype": "Int", "width": 100},
+	]  # fmt: skip
+	for key, label in clock_labels.items():
+		columns.append({"fieldname": f"{key}_pct", "label": label, "fieldtype": "Percent", "width": 170})
+	columns += [
+		{"fieldname": "closed", "label": _("Closed"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "first_closure_rate", "label": _("First Closure Rate (%)"), "fieldtype": "Percent",
+		 "width": 170},
+		{"fieldname": "second_closures", "label": _("Second Closures"), "fieldtype": "Int", "width": 140},
+		{"fieldname": "open_overdue", "label": _("Open and Overdue"), "fieldtype": "Int", "width": 140},
+	]  # fmt: skip
+	for key, label in step_labels.items():
+		columns.append({"fieldname": key, "label": label, "fieldtype": "Float", "precision": 2, "width": 180})
+	return columns
+
+
+def get_chart(totals: dict) -> dict | None:
+	if not totals["received"]:
+		return None
+	labels = [_("Transfer"), _("First Reply"), _("Close"), _("Return Visit")]
+	values = [
+		reporting.share(totals[f"{key}_on_time"], totals[f"{key}_decided"]) or 0
+		for key in CLOCK_KEYS.values()
+	]
+	return {
+		"data": {"labels": labels, "datasets": [{"name": _("On Time (%)"), "values": values}]},
+		"type": "bar",
+		"fieldtype": "Percent",
+	}
+
+
+def get_summary(totals: dict) -> list[dict]:
+	closures = totals["first_closures"] + totals["second_closures"]
+	return [
+		{"label": _("Received"), "value": totals["received"], "datatype": "Int", "indicator": "Blue"},
+		{"label": _("Closed"), "value": totals["closed"], "datatype": "Int"},
+		{"label": _("First Closure Rate (%)"), "datatype": "Percent", "indicator": "Green",
+		 "value": reporting.share(totals["first_closures"], closures) or 0},
+		{"label": _("Second Closures"), "value": totals["second_closures"], "datatype": "Int",
+		 "indicator": "Orange"},
+		{"label": _("Open and Overdue"), "value": totals["open_overdue"], "datatype": "Int", "indicator": "Red"},
+	]  # fmt: skip

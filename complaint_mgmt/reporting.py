@@ -1,0 +1,88 @@
+"""Shared pieces of the app's script reports: the period filter, department isolation and the overdue test.
+
+Every report aggregates in SQL (GROUP BY through frappe.qb) so it stays fast on millions of complaints; Python
+only shapes the few aggregated rows. Department isolation: Complaint Handlers and Department Managers see only
+the rows of their own departments (complaint_mgmt.permissions), whatever department filter they pass.
+"""
+
+from datetime import datetime, time
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case, Criterion
+from frappe.query_builder.functions import Sum
+from frappe.utils import add_days, date_diff, flt, getdate
+
+from complaint_mgmt.permissions import is_restricted, user_departments
+
+# Statuses whose clocks run (not closed, not deferred, not paused while waiting on the customer).
+RUNNING_STATUSES = (
+	"Registered",
+	"Transferred",
+	"Acknowledged",
+	"Replied",
+	"Close Requested",
+	"Return Visited",
+	"Deferral Requested",
+)
+# clock -> (due field, field that stops the clock)
+CLOCK_FIELDS = {
+	"Transfer": ("transfer_due", "acknowledged_on"),
+	"First Reply": ("first_reply_due", "first_replied_on"),
+	"Close": ("close_due", "close_requested_on"),
+	"Return Visit": ("return_visit_due", "return_visited_on"),
+}
+
+
+def period(filters) -> tuple[datetime, datetime]:
+	"""The half-open instant range [from_date 00:00, day after to_date 00:00) of the report's filters."""
+	filters = frappe._dict(filters or {})
+	if not filters.get("from_date") or not filters.get("to_date"):
+		frappe.throw(_("Set both From Date and To Date."), title=_("Missing filter"))
+	from_date, to_date = getdate(filters.from_date), getdate(filters.to_date)
+	if from_date > to_date:
+		frappe.throw(_("From Date cannot be after To Date."), title=_("Invalid filter"))
+	return datetime.combine(from_date, time.min), datetime.combine(getdate(add_days(to_date, 1)), time.min)
+
+
+def period_days(filters) -> int:
+	return date_diff(filters.get("to_date"), filters.get("from_date")) + 1
+
+
+def department_scope(filters) -> list[str] | None:
+	"""The departments the report may show: None = all, else this list (possibly empty)."""
+	department = (filters or {}).get("department")
+	if is_restricted():
+		allowed = user_departments()
+		if department:
+			return [department] if department in allowed else []
+		return allowed
+	return [department] if department else None
+
+
+def restrict(query, column, scope: list[str] | None):
+	"""Limit `query` to the departments of `scope` (an empty scope matches nothing: ``IN (NULL)``)."""
+	if scope is None:
+		return query
+	return query.where(column.isin(scope or [None]))
+
+
+def count_if(condition):
+	"""SUM(CASE WHEN condition THEN 1 ELSE 0 END)."""
+	return Sum(Case().when(condition, 1).else_(0))
+
+
+def sum_if(condition, value):
+	return Sum(Case().when(condition, value).else_(0))
+
+
+def overdue_condition(c, now: datetime, clock: str | None = None):
+	"""SQL condition: a running complaint past the due of `clock` (or of any clock) that has not stopped."""
+	clocks = [clock] if clock else list(CLOCK_FIELDS)
+	late = [(c[due] < now) & c[stop].isnull() for due, stop in (CLOCK_FIELDS[k] for k in clocks)]
+	return c.status.isin(RUNNING_STATUSES) & Criterion.any(late)
+
+
+def share(part, whole, digits: int = 2) -> float | None:
+	"""Percentage of part in whole, None when whole is 0."""
+	return flt(100.0 * flt(part) / flt(whole), digits) if whole else None
