@@ -64,3 +64,5 @@ class ComplaintPenaltyNotice(Document):
 	def on_trash(self):
 		if self.docstatus == 1:
 			frappe.throw(_("A submitted penalty notice cannot be deleted; cancel it with a reason."))
+		if self.docstatus == 2:
+			frappe.throw(_("A cancelled penalty notice stays on record and cannot be deleted."))

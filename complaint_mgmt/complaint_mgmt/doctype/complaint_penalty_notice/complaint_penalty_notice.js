@@ -1,0 +1,39 @@
+// A penalty notice is never edited or deleted, only cancelled with a reason (kept visible) and amended.
+frappe.ui.form.on("Complaint Penalty Notice", {
+	refresh(frm) {
+		if (frm.doc.docstatus === 2 && frm.doc.cancel_reason) {
+			frm.dashboard.set_headline(
+				__("Cancelled: {0}", [frappe.utils.escape_html(frm.doc.cancel_reason)]),
+				"red"
+			);
+		}
+		if (frm.doc.complaint) {
+			frm.add_custom_button(__("Complaint"), () =>
+				frappe.set_route("Form", "Complaint", frm.doc.complaint)
+			);
+		}
+	},
+
+	before_cancel(frm) {
+		if ((frm.doc.cancel_reason || "").trim()) {
+			return;
+		}
+		frappe.validated = false;
+		frappe.prompt(
+			{
+				fieldname: "reason",
+				fieldtype: "Small Text",
+				label: __("Reason for cancelling"),
+				reqd: 1,
+			},
+			(values) => {
+				frappe.db
+					.set_value(frm.doctype, frm.doc.name, "cancel_reason", values.reason)
+					.then(() => frm.reload_doc())
+					.then(() => frm.savecancel());
+			},
+			__("Cancel Penalty Notice"),
+			__("Continue")
+		);
+	},
+});
