@@ -15,6 +15,9 @@ from complaint_mgmt.calendar_hours import WALL_CLOCK, Calendar, Pause, RuleError
 from complaint_mgmt.calendar_hours import WEEKDAYS as WEEKDAYS  # re-exported with the calendar API
 from complaint_mgmt.calendar_hours import Window as Window
 from complaint_mgmt.calendar_hours import parse_windows as parse_windows
+from complaint_mgmt.transitions import TRANSITIONS as TRANSITIONS  # the order of steps (state machine)
+from complaint_mgmt.transitions import Transition as Transition
+from complaint_mgmt.transitions import find_transition as find_transition
 
 CLOCKS = ("Transfer", "First Reply", "Close", "Return Visit")
 BREACH_TYPES = ("Transfer", "First Reply", "Close", "Monthly Repeat", "Return Visit")

@@ -5,6 +5,8 @@ Every function only creates what is missing, so it runs safely on each install a
 
 import frappe
 
+from complaint_mgmt.workflow import make_workflow
+
 ROLES = (
 	"Complaint Manager",
 	"Complaint Specialist",
@@ -45,6 +47,7 @@ def seed_all() -> None:
 	make_categories()
 	make_service_center()
 	make_settings()
+	make_workflow()  # after the settings: one transition per compensation tier role
 
 
 def make_roles() -> None:

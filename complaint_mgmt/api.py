@@ -1,0 +1,320 @@
+"""The procedure's actions: the single implementation behind the desk dialogs, the Workflow buttons and REST.
+
+Each function checks the calling user's permissions, enforces the order of steps (``rules.TRANSITIONS``,
+even when the Workflow is deactivated), records the step's timestamp, saves the complaint as a procedure
+action (its controller recomputes the deadlines) and returns the complaint as a dict.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html, flt, get_datetime
+
+from complaint_mgmt import adapters, procedure, rules, transitions
+from complaint_mgmt.complaint_mgmt.doctype.complaint.complaint import BREACH_FLAGS, DUE_FIELDS
+from complaint_mgmt.procedure import begin, load, required, tell
+
+
+@frappe.whitelist(methods=["POST"])
+def transfer(
+	complaint: str,
+	department: str,
+	receiver: str | None = None,
+	note: str | None = None,
+	follow_up_mode: str | None = None,
+	irrational_reason: str | None = None,
+) -> dict:
+	"""Issue a transfer record to `department` (re-transfer supersedes the earlier record, which is kept)."""
+	doc = load(complaint)
+	transition = begin(doc, "Transfer")
+	if not department or not frappe.db.exists("Complaint Department", department):
+		frappe.throw(_("Complaint Department {0} not found.").format(frappe.bold(department)))
+	dept = frappe.get_cached_doc("Complaint Department", department)
+	if dept.disabled:
+		frappe.throw(_("Department {0} is disabled.").format(frappe.bold(department)), title=_("Not allowed"))
+	receiver = receiver or dept.receiver_for(doc.category)
+	if not receiver:
+		frappe.throw(
+			_("Department {0} has no designated receiver: add one to its receiver table.").format(
+				frappe.bold(department)
+			),
+			title=_("No receiver"),
+		)
+	if not dept.is_member(receiver):
+		frappe.throw(
+			_("{0} is not a receiver or member of department {1}.").format(
+				frappe.bold(receiver), frappe.bold(department)
+			),
+			title=_("Receiver not a member"),
+		)
+	note = (note or "").strip() or None
+	if doc.irrational_stage:
+		note = _irrational_transfer(doc, follow_up_mode, irrational_reason, note)
+	procedure.supersede_records(doc.name)
+	doc.department, doc.receiver = department, receiver
+	doc.transferred_on = doc.transferred_on or procedure.now()
+	if not doc.specialist and set(frappe.get_roles()) & set(transitions.SPECIALIST_ROLES):
+		doc.specialist = frappe.session.user
+	procedure.save(doc, transition)
+	record = procedure.issue_record(doc, note)
+	subject = _("Complaint {0} was transferred to you: please acknowledge it.").format(doc.name)
+	procedure.assign(doc, receiver, subject)
+	tell([receiver], subject, doc, note)
+	if doc.irrational_stage:
+		tell(
+			procedure.department_people(doc),
+			_("Irrational complaint {0}: follow it up.").format(doc.name),
+			doc,
+		)
+	doc.reload()
+	return doc.as_dict() | {"transfer_record": record}
+
+
+def _irrational_transfer(doc, follow_up_mode: str | None, reason: str | None, note: str | None) -> str:
+	"""A first irrational complaint needs a follow-up mode and a reason, written on the transfer record."""
+	mode = follow_up_mode or doc.follow_up_mode
+	try:
+		transitions.validate_follow_up_mode(mode)
+	except rules.RuleError as err:
+		adapters.throw(err, title=_("Follow-up mode missing"))
+	reason = required(
+		reason or doc.irrational_reason,
+		_("An irrational complaint needs the reason why it is irrational."),
+	)
+	doc.follow_up_mode, doc.irrational_reason = mode, reason
+	text = _("Irrational complaint ({0}): {1}").format(_(mode), reason)
+	return f"{text}\n{note}" if note else text
+
+
+@frappe.whitelist(methods=["POST"])
+def acknowledge(complaint: str) -> dict:
+	"""The receiver (or a member) of the transfer's department signs the transfer record."""
+	doc = load(complaint)
+	transition = begin(doc, "Acknowledge")
+	record = procedure.open_record(doc.name, doc.department)
+	if not record:
+		frappe.throw(_("Complaint {0} has no open transfer record.").format(doc.name), title=_("Not allowed"))
+	when = procedure.now()
+	doc.acknowledged_on = doc.acknowledged_on or when
+	procedure.save(doc, transition)
+	procedure.acknowledge_record(record, when)
+	procedure.close_todos(doc.name)
+	tell(
+		procedure.service_center_users(doc),
+		_("Complaint {0} was acknowledged by {1}.").format(doc.name, doc.department),
+		doc,
+	)
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def reply(complaint: str, content: str) -> dict:
+	"""The department answers the service center; the first reply stops the first-reply clock."""
+	doc = load(complaint)
+	transition = begin(doc, "Reply")
+	content = required(content, _("A reply needs a text."))
+	when = procedure.now()
+	doc.append("replies", {"replied_on": when, "replied_by": frappe.session.user, "content": content})
+	doc.first_replied_on = doc.first_replied_on or when
+	procedure.save(doc, transition)
+	doc.add_comment("Comment", _("Reply: {0}").format(escape_html(content)))
+	tell(procedure.service_center_users(doc), _("Complaint {0} got a reply.").format(doc.name), doc, content)
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def request_close(
+	complaint: str,
+	resolution: str,
+	root_cause: str,
+	corrective_action: str,
+	compensation_amount: float = 0,
+) -> dict:
+	"""The department asks to close with its result, the root cause and a concrete corrective action."""
+	doc = load(complaint)
+	transition = begin(doc, "Request Close")
+	try:
+		transitions.validate_close_request(
+			resolution, root_cause, corrective_action, flt(compensation_amount)
+		)
+	except rules.RuleError as err:
+		adapters.throw(err, title=_("Close request incomplete"))
+	doc.resolution, doc.root_cause = resolution.strip(), root_cause.strip()
+	doc.corrective_action, doc.compensation_amount = corrective_action.strip(), flt(compensation_amount)
+	doc.close_requested_on = procedure.now()
+	doc.satisfied, doc.return_visited_on = 0, None
+	procedure.save(doc, transition)
+	tell(
+		procedure.service_center_users(doc),
+		_("Complaint {0}: closing requested, please make the return visit.").format(doc.name),
+		doc,
+	)
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def record_return_visit(complaint: str, satisfied: bool, notes: str | None = None) -> dict:
+	"""The service center's return visit: satisfied goes to approval, not satisfied rejects the close request."""
+	doc = load(complaint)
+	satisfied = bool(satisfied) and str(satisfied).lower() not in ("0", "false")
+	transition = begin(doc, "Record Return Visit" if satisfied else "Reject Close")
+	doc.return_visit_notes = (notes or "").strip() or None
+	if satisfied:
+		doc.satisfied, doc.return_visited_on = 1, procedure.now()
+	else:
+		doc.satisfied, doc.return_visited_on, doc.close_requested_on = 0, None, None
+	procedure.save(doc, transition)
+	if not satisfied:
+		doc.add_comment(
+			"Info",
+			_("Return visit: the customer is not satisfied, the close request is rejected. {0}").format(
+				escape_html(doc.return_visit_notes or "")
+			),
+		)
+		tell(
+			procedure.department_people(doc),
+			_("Complaint {0}: the customer is not satisfied, the close request is rejected.").format(
+				doc.name
+			),
+			doc,
+			doc.return_visit_notes,
+		)
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def approve_close(complaint: str) -> dict:
+	"""Close the complaint; needs the approver role of the compensation tier (no compensation: Manager)."""
+	doc = load(complaint, "read")
+	role = procedure.approver_role(doc)
+	transition = begin(doc, "Approve Close", role=role)
+	doc.closed_on = procedure.now()
+	doc.closure_type = rules.closure_type(
+		get_datetime(doc.close_requested_on), get_datetime(doc.close_due) if doc.close_due else None
+	)
+	doc.approved_by = frappe.session.user
+	# the approver's right comes from the compensation tier's role (checked by begin), not from write access
+	procedure.save(doc, transition, ignore_permissions=True)
+	procedure.close_todos(doc.name)
+	tell(
+		[*procedure.department_people(doc), *procedure.service_center_users(doc)],
+		_("Complaint {0} is closed ({1}).").format(doc.name, _(doc.closure_type)),
+		doc,
+	)
+	_erpnext_on_close(doc)
+	return doc.as_dict()
+
+
+def _erpnext_on_close(doc) -> None:
+	"""ERPNext only: a Quality Action records the corrective action (never on a plain Frappe site)."""
+	if "erpnext" not in frappe.get_installed_apps() or not frappe.db.exists("DocType", "Quality Action"):
+		return
+	action = frappe.get_doc(
+		{
+			"doctype": "Quality Action",
+			"corrective_preventive": "Corrective",
+			"date": get_datetime(doc.closed_on).date(),
+			"resolutions": [{"problem": doc.root_cause, "resolution": doc.corrective_action}],
+		}
+	)
+	# a record of the approved closure, made by the procedure on the approver's behalf
+	action.insert(ignore_permissions=True, ignore_mandatory=True)
+	doc.add_comment("Info", _("Quality Action {0} created.").format(action.name))
+
+
+@frappe.whitelist(methods=["POST"])
+def request_deferral(complaint: str, reason: str) -> dict:
+	"""The department asks to defer closing (it cannot or need not close in the short term)."""
+	doc = load(complaint)
+	transition = begin(doc, "Request Deferral")
+	doc.deferral_reason = required(reason, _("A deferral request needs a reason."))
+	doc.deferral_requested_on = procedure.now()
+	procedure.save(doc, transition)
+	tell(
+		procedure.service_center_users(doc),
+		_("Complaint {0}: deferral requested, please review it.").format(doc.name),
+		doc,
+		doc.deferral_reason,
+	)
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
+	"""Accept the deferral: a secondary irrational complaint under Watch or Monitor, with no clocks."""
+	doc = load(complaint)
+	transition = begin(doc, "Approve Deferral")
+	try:
+		transitions.validate_follow_up_mode(follow_up_mode)
+	except rules.RuleError as err:
+		adapters.throw(err, title=_("Follow-up mode missing"))
+	doc.irrational_stage, doc.follow_up_mode = "Secondary", follow_up_mode
+	for clock, field in DUE_FIELDS.items():
+		if not doc.get(BREACH_FLAGS[clock]):
+			doc.set(field, None)  # no clock runs on a deferred complaint; breached ones stay on record
+	procedure.save(doc, transition)
+	procedure.close_todos(doc.name)
+	tell(
+		procedure.department_people(doc),
+		_("Complaint {0} is deferred: follow it up ({1}).").format(doc.name, _(follow_up_mode)),
+		doc,
+	)
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def reject_deferral(complaint: str, reason: str | None = None) -> dict:
+	"""Refuse the deferral: back to Replied (or Acknowledged), the clocks keep running."""
+	doc = load(complaint)
+	target = transitions.deferral_rejected_state(bool(doc.first_replied_on))
+	transition = begin(doc, "Reject Deferral", target)
+	doc.deferral_requested_on = None
+	procedure.save(doc, transition)
+	message = _("Deferral rejected. {0}").format(escape_html((reason or "").strip()))
+	doc.add_comment("Info", message)
+	tell(
+		procedure.department_people(doc), _("Complaint {0}: deferral rejected.").format(doc.name), doc, reason
+	)
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def pause(complaint: str, reason: str) -> dict:
+	"""Waiting on the customer: the clocks stop until `resume`."""
+	doc = load(complaint)
+	transition = begin(doc, "Pause")
+	reason = required(reason, _("A pause needs a reason."))
+	doc.append("pauses", {"paused_on": procedure.now(), "reason": reason})
+	doc.status_before_pause = doc.status
+	procedure.save(doc, transition)
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def resume(complaint: str) -> dict:
+	"""The customer is back: the clocks run again from where they stopped."""
+	doc = load(complaint)
+	try:
+		target = transitions.resume_state(doc.status_before_pause)
+	except rules.RuleError as err:
+		adapters.throw(err)
+	transition = begin(doc, "Resume", target)
+	for row in doc.pauses:
+		if not row.resumed_on:
+			row.resumed_on = procedure.now()
+	doc.status_before_pause = None
+	procedure.save(doc, transition)
+	return doc.as_dict()
+
+
+@frappe.whitelist()
+def earlier_complaints(complaint: str) -> list[dict]:
+	"""The same customer's earlier complaints in the same category (repeat complaints), for the form."""
+	doc = load(complaint, "read")
+	return [row for row in doc.earlier_complaints() if frappe.has_permission("Complaint", "read", row.name)]
+
+
+@frappe.whitelist()
+def actions(complaint: str) -> list[str]:
+	"""The actions possible now (order of steps only; roles are checked when an action is taken)."""
+	doc = load(complaint, "read")
+	return transitions.allowed_actions(doc.status)

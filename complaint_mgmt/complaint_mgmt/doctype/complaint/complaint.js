@@ -1,0 +1,136 @@
+// Copyright (c) 2026, complaint_mgmt developers
+// For license information, please see license.txt
+
+// Every procedure action opens its dialog and calls complaint_mgmt.api (the single implementation).
+// With the Workflow "Complaint Procedure" active, its buttons are intercepted in before_workflow_action so
+// Frappe's apply_workflow is never called; without a workflow, the same actions appear as buttons.
+
+frappe.provide("complaint_mgmt");
+
+const FOLLOW_UP = { fieldname: "follow_up_mode", fieldtype: "Select", label: __("Follow-up Mode"),
+	options: ["", "Watch", "Monitor"], reqd: 1 };
+
+complaint_mgmt.ACTIONS = {
+	Transfer: {
+		method: "transfer",
+		fields: (frm) => [
+			{ fieldname: "department", fieldtype: "Link", label: __("Department"), options: "Complaint Department",
+				reqd: 1, get_query: () => ({ filters: { disabled: 0 } }) },
+			{ fieldname: "receiver", fieldtype: "Link", label: __("Receiver"), options: "User",
+				description: __("Empty: the department's designated receiver for this category") },
+			{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
+			...(frm.doc.irrational_stage
+				? [{ ...FOLLOW_UP, default: frm.doc.follow_up_mode },
+					{ fieldname: "irrational_reason", fieldtype: "Small Text", label: __("Why Irrational"),
+						reqd: 1, default: frm.doc.irrational_reason }]
+				: []),
+		],
+	},
+	Acknowledge: { method: "acknowledge", confirm: __("Sign the transfer record of this complaint?") },
+	Reply: {
+		method: "reply",
+		fields: () => [{ fieldname: "content", fieldtype: "Text", label: __("Reply"), reqd: 1 }],
+	},
+	"Request Close": {
+		method: "request_close",
+		fields: () => [
+			{ fieldname: "resolution", fieldtype: "Small Text", label: __("Resolution"), reqd: 1 },
+			{ fieldname: "root_cause", fieldtype: "Small Text", label: __("Root Cause"), reqd: 1 },
+			{ fieldname: "corrective_action", fieldtype: "Small Text", label: __("Corrective Action"), reqd: 1,
+				description: __("A concrete corrective or preventive action, not \"strengthen training\"") },
+			{ fieldname: "compensation_amount", fieldtype: "Currency", label: __("Compensation Amount"), default: 0 },
+		],
+	},
+	"Record Return Visit": {
+		method: "record_return_visit",
+		args: { satisfied: 1 },
+		fields: () => [{ fieldname: "notes", fieldtype: "Small Text", label: __("Return Visit Notes") }],
+	},
+	"Reject Close": {
+		method: "record_return_visit",
+		args: { satisfied: 0 },
+		fields: () => [{ fieldname: "notes", fieldtype: "Small Text", label: __("Why the customer is not satisfied"),
+			reqd: 1 }],
+	},
+	"Approve Close": { method: "approve_close", confirm: __("Approve closing this complaint?") },
+	"Request Deferral": {
+		method: "request_deferral",
+		fields: () => [{ fieldname: "reason", fieldtype: "Small Text", label: __("Deferral Reason"), reqd: 1 }],
+	},
+	"Approve Deferral": { method: "approve_deferral", fields: () => [FOLLOW_UP] },
+	"Reject Deferral": {
+		method: "reject_deferral",
+		fields: () => [{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason") }],
+	},
+	Pause: {
+		method: "pause",
+		fields: () => [{ fieldname: "reason", fieldtype: "Small Text", label: __("Waiting for"), reqd: 1 }],
+	},
+	Resume: { method: "resume", confirm: __("The customer is back: resume the clocks?") },
+};
+
+complaint_mgmt.run_action = function (frm, action) {
+	const spec = complaint_mgmt.ACTIONS[action];
+	if (!spec) {
+		frappe.msgprint(__("Unknown action {0}", [action]));
+		return;
+	}
+	const call = (values) =>
+		frappe
+			.call({
+				method: "complaint_mgmt.api." + spec.method,
+				args: { complaint: frm.doc.name, ...(spec.args || {}), ...(values || {}) },
+				freeze: true,
+			})
+			.then(() => frm.reload_doc());
+	if (spec.confirm) {
+		frappe.confirm(spec.confirm, () => call());
+		return;
+	}
+	const dialog = new frappe.ui.Dialog({
+		title: __(action),
+		fields: spec.fields(frm),
+		primary_action_label: __(action),
+		primary_action(values) {
+			dialog.hide();
+			call(values);
+		},
+	});
+	dialog.show();
+};
+
+frappe.ui.form.on("Complaint", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		complaint_mgmt.show_earlier_complaints(frm);
+		if (!frappe.model.has_workflow(frm.doctype)) {
+			// Workflow deactivated: the same actions as buttons (the API still enforces the order)
+			frappe
+				.xcall("complaint_mgmt.api.actions", { complaint: frm.doc.name })
+				.then((actions) => {
+					actions.forEach((action) =>
+						frm.add_custom_button(__(action), () => complaint_mgmt.run_action(frm, action), __("Actions"))
+					);
+				});
+		}
+	},
+	before_workflow_action(frm) {
+		// Frappe froze the screen and would call apply_workflow next: run our dialog instead and never resolve.
+		frappe.dom.unfreeze();
+		complaint_mgmt.run_action(frm, frm.selected_workflow_action);
+		frm.selected_workflow_action = null;
+		return new Promise(() => {});
+	},
+});
+
+complaint_mgmt.show_earlier_complaints = function (frm) {
+	if (!frm.doc.is_repeat) return;
+	frappe.xcall("complaint_mgmt.api.earlier_complaints", { complaint: frm.doc.name }).then((rows) => {
+		if (!rows || !rows.length) return;
+		const links = rows
+			.map((r) => `<a href="/app/complaint/${encodeURIComponent(r.name)}">${frappe.utils.escape_html(r.name)}</a>`
+				+ ` (${frappe.utils.escape_html(__(r.status))}, ${frappe.datetime.str_to_user(r.received_on)})`)
+			.join(", ");
+		frm.dashboard.add_comment(__("Repeat complaint. Earlier complaints of this customer: {0}", [links]), "orange", true);
+	});
+};

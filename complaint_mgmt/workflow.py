@@ -1,0 +1,101 @@
+"""The Frappe Workflow "Complaint Procedure", seeded from the pure table ``rules.TRANSITIONS``.
+
+Desk users see the procedure's actions as workflow buttons (complaint.js turns each into a dialog that calls
+``complaint_mgmt.api``); administrators adjust the allowed roles in the Workflow doctype, and the API reads
+them from there while the workflow is active. Seeding only creates what is missing, so an administrator's
+changes survive every migrate.
+"""
+
+import frappe
+
+from complaint_mgmt import rules
+from complaint_mgmt.transitions import DEPARTMENT_ROLES, SPECIALIST_ROLES, STATUSES
+
+WORKFLOW_NAME = "Complaint Procedure"
+DEFAULT_APPROVER_ROLE = "Complaint Manager"
+STATE_STYLES = {
+	"Registered": "Info",
+	"Transferred": "Primary",
+	"Acknowledged": "Primary",
+	"Replied": "Primary",
+	"Waiting on Customer": "Warning",
+	"Close Requested": "Warning",
+	"Return Visited": "Warning",
+	"Deferral Requested": "Warning",
+	"Closed": "Success",
+	"Deferred": "Inverse",
+}
+
+
+def state_editors(state: str) -> tuple[str, ...]:
+	"""Roles that may edit the complaint's free fields (contact, description...) in `state`."""
+	if state == "Registered":
+		return SPECIALIST_ROLES
+	if state in ("Closed", "Deferred"):
+		return (DEFAULT_APPROVER_ROLE,)
+	return SPECIALIST_ROLES + DEPARTMENT_ROLES
+
+
+def approver_roles() -> list[str]:
+	"""Every role that can approve a closure: the Complaint Manager and each compensation tier's role."""
+	tiers = frappe.get_all(
+		"Complaint Compensation Tier", filters={"parent": "Complaint Settings"}, pluck="approver_role"
+	)
+	return list(dict.fromkeys([DEFAULT_APPROVER_ROLE, *tiers]))
+
+
+def transition_rows() -> list[dict]:
+	rows = []
+	for t in rules.TRANSITIONS:
+		for role in t.roles or approver_roles():
+			rows.append(
+				{
+					"state": t.state,
+					"action": t.action,
+					"next_state": t.next_state,
+					"allowed": role,
+					"allow_self_approval": 1,
+					"condition": t.condition,
+				}
+			)
+	return rows
+
+
+def make_workflow() -> None:
+	make_states()
+	make_actions()
+	if frappe.db.exists("Workflow", WORKFLOW_NAME):
+		return
+	workflow = frappe.get_doc(
+		{
+			"doctype": "Workflow",
+			"workflow_name": WORKFLOW_NAME,
+			"document_type": "Complaint",
+			"workflow_state_field": "status",
+			"is_active": 1,
+			"send_email_alert": 0,
+			"states": [
+				{"state": state, "doc_status": "0", "allow_edit": role}
+				for state in STATUSES
+				for role in state_editors(state)
+			],
+			"transitions": transition_rows(),
+		}
+	)
+	workflow.insert(ignore_permissions=True)  # installer context: runs as Administrator, no user session
+
+
+def make_states() -> None:
+	for state in STATUSES:
+		if not frappe.db.exists("Workflow State", state):
+			frappe.get_doc(
+				{"doctype": "Workflow State", "workflow_state_name": state, "style": STATE_STYLES[state]}
+			).insert(ignore_permissions=True)  # installer context
+
+
+def make_actions() -> None:
+	for action in dict.fromkeys(t.action for t in rules.TRANSITIONS):
+		if not frappe.db.exists("Workflow Action Master", action):
+			frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
+				ignore_permissions=True  # installer context
+			)
