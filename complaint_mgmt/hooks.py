@@ -33,6 +33,9 @@ doc_events = {
 	"User": {
 		"on_update": "complaint_mgmt.permissions.clear_department_cache",
 	},
+	"Complaint Settings": {
+		"on_update": "complaint_mgmt.weekly.sync_auto_email_reports",
+	},
 }
 
 # Scheduled jobs
@@ -41,5 +44,7 @@ scheduler_events = {
 	"cron": {
 		# The deadline sweep (complaint_mgmt/deadlines.py), enqueued on the long queue, deduplicated.
 		"*/5 * * * *": ["complaint_mgmt.deadlines.schedule_sweep"],
+		# The weekly penalty bulletin, made once the settings' report day and time have passed (weekly.py).
+		"*/15 * * * *": ["complaint_mgmt.weekly.scheduled_bulletin"],
 	},
 }

@@ -364,3 +364,32 @@ def validate_received_on(received_on: datetime.datetime, now: datetime.datetime)
 	"""`received_on` may lie in the past, never in the future."""
 	if received_on > now:
 		raise RuleError("Received On {0} lies in the future.", received_on)
+
+
+# Weekly bulletin and reports ----------------------------------------------------------------------------------
+
+
+def _weekday_index(name: str) -> int:
+	if name not in WEEKDAYS:
+		raise RuleError("Unknown weekday {0}.", name)
+	return WEEKDAYS.index(name)
+
+
+def week_start_of(day: datetime.date, week_starts_on: str) -> datetime.date:
+	"""The first day of the week (weeks start on `week_starts_on`) that contains `day`."""
+	return day - datetime.timedelta(days=(day.weekday() - _weekday_index(week_starts_on)) % 7)
+
+
+def bulletin_week_due(
+	now: datetime.datetime, report_day: str, report_time: datetime.time, week_starts_on: str
+) -> datetime.date | None:
+	"""Start of the week whose penalty bulletin is due at `now`, None before this week's report moment.
+
+	The report moment is `report_day` at `report_time` in the current week; from then on the bulletin of the
+	previous week (the seven days before the current week's start) is due.
+	"""
+	current = week_start_of(now.date(), week_starts_on)
+	offset = (_weekday_index(report_day) - _weekday_index(week_starts_on)) % 7
+	if now < datetime.datetime.combine(current + datetime.timedelta(days=offset), report_time):
+		return None
+	return current - datetime.timedelta(days=7)

@@ -5,6 +5,7 @@ Every function only creates what is missing, so it runs safely on each install a
 
 import frappe
 
+from complaint_mgmt.weekly import sync_auto_email_reports
 from complaint_mgmt.workflow import make_workflow
 
 ROLES = (
@@ -47,6 +48,7 @@ def seed_all() -> None:
 	make_categories()
 	make_service_center()
 	make_settings()
+	sync_auto_email_reports()  # the weekly reports' scheduled e-mail, disabled until recipients are set
 	make_workflow()  # after the settings: one transition per compensation tier role
 
 

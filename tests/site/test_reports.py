@@ -20,8 +20,13 @@ def by_department(rows) -> dict:
 	return {row["department"]: row for row in rows}
 
 
+@pytest.fixture(scope="session")
+def people(site_connection):
+	report_week.make_people()
+
+
 @pytest.fixture
-def week():
+def week(people):
 	return report_week.build()
 
 
@@ -255,3 +260,36 @@ def test_bad_period_is_refused(filters):
 
 	with pytest.raises(frappe.ValidationError):
 		execute(filters)
+
+
+def test_custom_number_cards_apply_department_isolation(week):
+	from complaint_mgmt import dashboards
+
+	frappe.set_user(SALES_HANDLER)
+	assert dashboards.overdue_count() == {"value": 1, "fieldtype": "Int"}  # k2
+	assert dashboards.first_closure_rate() == {
+		"value": 0,
+		"fieldtype": "Percent",
+	}  # nothing closed this month
+	frappe.set_user(SERVICE_HANDLER)
+	assert dashboards.overdue_count()["value"] == 1  # k8
+
+
+def test_workspace_cards_and_charts_are_installed():
+	workspace = frappe.get_doc("Workspace", "Complaints")
+	assert {row.number_card_name for row in workspace.number_cards} == {
+		"Open Complaints",
+		"Overdue Complaints Now",
+		"First Closure Rate This Month",
+		"Penalties This Week",
+	}
+	assert {row.chart_name for row in workspace.charts} == {
+		"Complaints by Category",
+		"Complaints by Status",
+		"Weekly Complaint Trend",
+	}
+	for row in workspace.number_cards:
+		assert frappe.db.get_value("Number Card", row.number_card_name, "is_standard") == 1
+	for row in workspace.charts:
+		assert frappe.db.get_value("Dashboard Chart", row.chart_name, "is_standard") == 1
+	assert {s.link_to for s in workspace.shortcuts} >= {"Complaint", "Overdue Complaints"}

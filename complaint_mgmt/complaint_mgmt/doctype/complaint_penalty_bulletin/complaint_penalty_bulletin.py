@@ -34,6 +34,11 @@ class ComplaintPenaltyBulletin(Document):
 	def before_submit(self):
 		self.signed_by = frappe.session.user
 
+	def on_submit(self):
+		from complaint_mgmt.weekly import on_bulletin_submit
+
+		on_bulletin_submit(self)
+
 	def before_cancel(self):
 		if not (self.cancel_reason or "").strip():
 			frappe.throw(_("Give a reason to cancel a penalty bulletin."), title=_("Cancel reason missing"))
