@@ -243,3 +243,12 @@ def test_repeat_complaint_is_flagged_and_listed():
 	with as_user(SPEC):
 		assert [r.name for r in api.earlier_complaints(second.name)] == [first]
 	assert make_complaint(contact_phone="+86-139-1111", category="Delivery").is_repeat == 0
+
+
+def test_handling_document_print_format():
+	name = complaint_at("Replied")
+	call(SPEC, api.transfer, name, FINANCE, note="Billing error")
+	html = frappe.get_print("Complaint", name, "Complaint Handling Document")
+	assert "客户抱怨处理书" in html and "Complaint Handling Document" in html
+	assert "We are replacing the part." in html and "Billing error" in html
+	assert SALES in html and FINANCE in html and "Superseded" in html
