@@ -42,6 +42,10 @@ def site_connection():
 		raise pytest.UsageError(f"complaint_mgmt is not installed on {SITE}: run scripts/run-tests.")
 	frappe.flags.in_test = True
 	frappe.set_user("Administrator")
+	from tests.site.factories import ensure_test_users
+
+	ensure_test_users()
+	frappe.db.commit()  # the shared test users persist across tests and runs; everything else is rolled back
 	yield
 	frappe.db.rollback()
 	frappe.destroy()

@@ -5,23 +5,63 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import now_datetime
 
+# Every user the site tier acts as: created (and committed) once per session by conftest.ensure_test_users, so
+# tests only look them up. Users carry no state the tests change; departments and complaints are made per test.
+TEST_USERS = {
+	"cm-recv@example.com": ("Complaint Handler",),
+	"cm-outsider@example.com": ("Complaint Handler",),
+	"cm-a@example.com": ("Complaint Handler",),
+	"cm-b@example.com": ("Complaint Handler",),
+	"cm-lonely@example.com": ("Complaint Handler",),
+	"cm-sales-handler@example.com": ("Complaint Handler",),
+	"cm-fin-handler@example.com": ("Complaint Handler",),
+	"cm-sales-manager@example.com": ("Complaint Department Manager",),
+	"cm-specialist@example.com": ("Complaint Specialist",),
+	"cm3-spec@example.com": ("Complaint Specialist",),
+	"cm3-mgr@example.com": ("Complaint Manager",),
+	"cm3-handler@example.com": ("Complaint Handler",),
+	"cm3-handler2@example.com": ("Complaint Handler",),
+	"cm3-other@example.com": ("Complaint Handler",),
+	"cm3-deptmgr@example.com": ("Complaint Department Manager",),
+	"cm3-gm@example.com": ("Complaint Bulletin Approver",),
+	"sweep.specialist@example.com": ("Complaint Specialist",),
+	"sweep.receiver@example.com": ("Complaint Handler",),
+	"sweep.manager@example.com": ("Complaint Department Manager",),
+	"cm-w-sales@example.com": ("Complaint Handler",),
+	"cm-w-service@example.com": ("Complaint Handler",),
+	"cm-w-sales-mgr@example.com": ("Complaint Department Manager",),
+	"cm-w-specialist@example.com": ("Complaint Specialist",),
+	"cm-portal-a@example.com": (),  # website users (no desk role): the customers' portal and web form
+	"cm-portal-b@example.com": (),
+	"cm-intake-spec@example.com": ("Complaint Specialist",),
+}
+
 
 def make_user(email: str, *roles: str) -> str:
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0],
-				"send_welcome_email": 0,
-				"user_type": "System User",
-			}
-		)
-		user.flags.no_welcome_mail = True
-		user.insert(ignore_permissions=True)
-	user = frappe.get_doc("User", email)
-	user.add_roles(*roles)
+	"""The user with at least `roles` (fast when it exists already: no save)."""
+	if frappe.db.exists("User", email):
+		missing = set(roles) - set(frappe.get_roles(email))
+		if missing:
+			frappe.get_doc("User", email).add_roles(*missing)
+		return email
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": email.split("@")[0],
+			"send_welcome_email": 0,
+			"user_type": "System User",
+			"roles": [{"role": role} for role in roles],
+		}
+	)
+	user.flags.no_welcome_mail = True
+	user.insert(ignore_permissions=True)  # test fixture, run as Administrator
 	return email
+
+
+def ensure_test_users() -> None:
+	for email, roles in TEST_USERS.items():
+		make_user(email, *roles)
 
 
 def make_department(name: str, members=(), receivers=(), manager=None, is_service_center=0, **kw) -> str:
