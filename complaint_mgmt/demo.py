@@ -71,7 +71,7 @@ def make_demo_data(count: int = 50) -> dict:
 		make_complaint(rng, people, target, received)
 		made += 1
 	frappe.set_user("Administrator")
-	frappe.db.commit()  # a bench command, not a request: persist the demo data
+	frappe.db.commit()  # nosemgrep: a bench command, not a request: persist the demo data
 	print(f"Loaded {made} demo complaints.")
 	return {"complaints": made}
 
