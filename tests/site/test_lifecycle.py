@@ -10,18 +10,11 @@ import subprocess
 
 import pytest
 
+from complaint_mgmt.seed import ROLES
 from tests.site.conftest import BENCH, SITES
 
 SITE = os.environ.get("CM_LIFECYCLE_SITE", "complaint-lifecycle.localhost")
 PY = str(BENCH / "env" / "bin" / "python")
-ROLES = (
-	"Complaint Manager",
-	"Complaint Specialist",
-	"Complaint Handler",
-	"Complaint Department Manager",
-	"Complaint Bulletin Approver",
-	"Complaint Penalty Executor",
-)
 
 pytestmark = pytest.mark.lifecycle
 
