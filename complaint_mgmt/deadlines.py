@@ -17,6 +17,7 @@ from datetime import datetime
 
 import frappe
 from frappe import _
+from frappe.model.naming import set_new_name
 from frappe.utils import cint, flt, get_datetime, now_datetime
 
 from complaint_mgmt import adapters, rules, sweep_rules
@@ -32,6 +33,17 @@ WARNED_FLAGS = {
 }
 BATCH_SIZE = 200
 SWEEP_JOB_ID = "complaint_mgmt:deadline_sweep"
+# The only columns the sweep writes (see _record).
+SWEEP_COLUMNS = (
+	*BREACH_FLAGS.values(),
+	*WARNED_FLAGS.values(),
+	"repeat_periods_issued",
+	*DUE_FIELDS.values(),
+	"next_check_at",
+	"grade",
+	"original_grade",
+	"escalation_count",
+)
 TOTALS = ("complaints", "breaches", "notices", "escalations", "warnings", "duplicates", "errors")
 
 
@@ -179,12 +191,18 @@ def _sweep_one(name: str, ctx: SweepContext) -> Counter:
 
 
 def _handle(name: str, ctx: SweepContext) -> Counter:
-	locked = frappe.db.get_value("Complaint", name, "next_check_at", for_update=True)
-	if not locked or get_datetime(locked) > ctx.now:
+	try:
+		doc = frappe.get_doc("Complaint", name, for_update=True)  # the row lock, taken while loading
+	except frappe.DoesNotExistError:
+		frappe.clear_last_message()
+		return Counter()  # deleted meanwhile
+	if not doc.next_check_at or get_datetime(doc.next_check_at) > ctx.now:
 		return Counter()  # handled meanwhile by a concurrent sweep, or changed by a user
-	doc = frappe.get_doc("Complaint", name)
 	events = sweep_rules.due_events(clock_state(doc), ctx.settings, ctx.now)
+	# the state before the sweep, kept only when a close breach may escalate (for the Version of the change)
+	before = frappe.get_doc(doc.as_dict()) if any(_escalates(e) for e in events) else None
 	counts = Counter(complaints=1)
+	escalation = None
 	for event in events:
 		if event.kind == sweep_rules.WARNING:
 			doc.set(WARNED_FLAGS[event.clock], 1)
@@ -194,26 +212,66 @@ def _handle(name: str, ctx: SweepContext) -> Counter:
 			continue
 		counts["breaches"] += 1
 		if event.kind == sweep_rules.BREACH:
-			# The flag first: the controller then keeps this clock's due as it is (breached deadlines
+			# The flag first: the deadlines below then keep this clock's due as it is (breached deadlines
 			# never move, whatever the escalation below does to the grade).
 			doc.set(BREACH_FLAGS[event.clock], 1)
-			if event.clock == "Close" and _escalate(doc, event, ctx):
-				counts["escalations"] += 1
+			if _escalates(event):
+				escalation = _escalate(doc, event, ctx)
+				counts["escalations"] += int(escalation is not None)
 		else:
 			doc.repeat_periods_issued = max(cint(doc.repeat_periods_issued), event.period)
 		issued = _issue_notice(doc, event, ctx)
 		counts["notices" if issued else "duplicates"] += 1
-	doc.flags.procedure_action = True
-	doc.save(ignore_permissions=True)  # the scheduler acts for the procedure, not for a user
+	_record(doc, before, escalation)
 	return counts
 
 
-def _escalate(doc, event: sweep_rules.Event, ctx: SweepContext) -> bool:
-	"""Close breach: one grade up (the log keeps from, to, when and why); False at the top grade."""
+def _escalates(event: sweep_rules.Event) -> bool:
+	return event.kind == sweep_rules.BREACH and event.clock == "Close"
+
+
+def _record(doc, before, escalation) -> None:
+	"""Write what the sweep changed: the bookkeeping columns with one update, plus, for an escalation, its
+	log row and a Version (the complaint's history of the grade change).
+
+	Not a full save on purpose: the sweep changes only SWEEP_COLUMNS (under the row lock), and a save would
+	re-run validations of fields the sweep does not touch (a receiver who has left the department would make
+	the breach fail forever) and Frappe's per-save work (workflow actions, ~3/4 of the sweep's time). The
+	deadlines and the next check are recomputed by the controller's own methods, exactly as a save does.
+	"""
+	doc.set_deadlines()
+	doc.set_next_check_at()
+	doc.modified = now_datetime()
+	doc.modified_by = frappe.session.user
+	complaint = frappe.qb.DocType("Complaint")
+	query = frappe.qb.update(complaint).where(complaint.name == doc.name)
+	for column in (*SWEEP_COLUMNS, "modified", "modified_by"):
+		query = query.set(complaint[column], doc.get(column))
+	query.run()
+	if escalation is not None:
+		set_new_name(escalation)
+		escalation.update(
+			{
+				"owner": doc.modified_by,
+				"creation": doc.modified,
+				"modified": doc.modified,
+				"modified_by": doc.modified_by,
+			}
+		)
+		escalation.db_insert()
+		doc._doc_before_save = before
+		doc.save_version()
+	doc.clear_cache()
+	doc.notify_update()
+
+
+def _escalate(doc, event: sweep_rules.Event, ctx: SweepContext):
+	"""Close breach: one grade up (the log keeps from, to, when and why); returns the new log row, None at the
+	top grade."""
 	target = rules.escalation_target(adapters.get_grade(doc.grade))
 	if not target:
-		return False
-	doc.append(
+		return None
+	row = doc.append(
 		"escalations",
 		{
 			"from_grade": doc.grade,
@@ -226,7 +284,7 @@ def _escalate(doc, event: sweep_rules.Event, ctx: SweepContext) -> bool:
 	doc.grade = target
 	doc.escalation_count = cint(doc.escalation_count) + 1
 	doc.flags.freeze_started_clocks = True  # an escalation changes only clocks that have not started
-	return True
+	return row
 
 
 def _responsible(doc, clock: str, at: datetime, ctx: SweepContext) -> tuple[str | None, str | None]:
@@ -262,6 +320,9 @@ def _issue_notice(doc, event: sweep_rules.Event, ctx: SweepContext) -> str | Non
 			"docstatus": 1,  # notices are issued submitted
 		}
 	)
+	# Every link comes from the locked complaint, the settings or the grade table, so Frappe's link checks
+	# (one query per link) would only repeat what is already known.
+	notice.flags.ignore_links = True
 	frappe.db.savepoint("complaint_notice")
 	try:
 		notice.insert(ignore_permissions=True)  # issued by the procedure itself, not by a user

@@ -149,3 +149,33 @@ def due_events(state: ClockState, settings: SweepSettings, now: datetime.datetim
 			if _late(at, close_stop):
 				events.append(Event(at, REPEAT, "Close", period))
 	return sorted(events, key=lambda e: e.sort_key)
+
+
+# What the stored deadlines and next checks of open complaints are computed from, besides each complaint's own
+# fields: a change of any of these makes them stale until they are recomputed.
+DEADLINE_SETTINGS = (
+	"warning_percent",
+	"return_visit_hours",
+	"penalize_return_visit",
+	"repeat_period_days",
+	"use_business_hours",
+	"working_windows",
+	"holidays",
+)
+DEADLINE_GRADE_FIELDS = ("is_irrational", "transfer_hours", "first_reply_hours", "close_hours")
+
+
+def deadline_inputs_changed(before: dict | None, after: dict, fields: Sequence[str]) -> bool:
+	"""True when one of `fields` differs between two plain snapshots (`before` None: a new record, nothing
+	stored depends on it yet). Table fields compare as lists of plain rows."""
+	if before is None:
+		return False
+	return any(_plain(before.get(f)) != _plain(after.get(f)) for f in fields)
+
+
+def _plain(value):
+	if isinstance(value, list | tuple):
+		return [_plain(v) for v in value]
+	if isinstance(value, float) and value.is_integer():
+		return int(value)
+	return "" if value is None else value

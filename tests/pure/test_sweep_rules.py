@@ -170,3 +170,17 @@ def test_after_recording_the_due_events_the_next_check_lies_in_the_future(hours)
 	after = apply(s, due_events(s, SETTINGS, now))
 	nxt = next_check_at(after, SETTINGS)
 	assert nxt is None or nxt > now
+
+
+def test_deadline_inputs_changed_compares_only_the_deadline_fields():
+	from complaint_mgmt.sweep_rules import DEADLINE_SETTINGS, deadline_inputs_changed
+
+	window = [("Monday", "09:00:00", "17:00:00")]
+	before = {"warning_percent": 80, "working_windows": window, "weekly_report_day": "Monday"}
+	assert not deadline_inputs_changed(before, {**before, "weekly_report_day": "Friday"}, DEADLINE_SETTINGS)
+	assert not deadline_inputs_changed(before, {**before, "warning_percent": 80.0}, DEADLINE_SETTINGS)
+	assert deadline_inputs_changed(before, {**before, "warning_percent": 70}, DEADLINE_SETTINGS)
+	later = [("Monday", "10:00:00", "17:00:00")]
+	assert deadline_inputs_changed(before, {**before, "working_windows": later}, DEADLINE_SETTINGS)
+	assert deadline_inputs_changed({"holidays": []}, {"holidays": [("2026-01-01",)]}, DEADLINE_SETTINGS)
+	assert not deadline_inputs_changed(None, before, DEADLINE_SETTINGS)

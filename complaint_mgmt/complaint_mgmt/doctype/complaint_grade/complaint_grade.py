@@ -36,7 +36,10 @@ class ComplaintGrade(Document):
 			adapters.throw(err, title=frappe._("Invalid grade"))
 
 	def on_update(self):
+		from complaint_mgmt import recompute  # here: recompute imports the Complaint controller
+
 		adapters.clear_grade_cache()
+		recompute.on_grade_update(self)  # stored deadlines of its open complaints follow the new hours
 
 	def on_trash(self):
 		adapters.clear_grade_cache()

@@ -64,4 +64,7 @@ class ComplaintSettings(Document):
 		return [line.strip() for line in text.splitlines() if line.strip()]
 
 	def on_update(self):
+		from complaint_mgmt import recompute  # here: recompute imports the Complaint controller
+
 		frappe.clear_document_cache(self.doctype, self.name)
+		recompute.on_settings_update(self)  # stored deadlines of open complaints follow the new settings
