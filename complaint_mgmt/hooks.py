@@ -36,7 +36,19 @@ doc_events = {
 	"Complaint Settings": {
 		"on_update": "complaint_mgmt.weekly.sync_auto_email_reports",
 	},
+	# E-mail intake: the first mail dates the complaint, later ones notify (complaint_mgmt/intake.py)
+	"Communication": {
+		"after_insert": "complaint_mgmt.intake.on_communication",
+	},
 }
+
+# Customers: web form web_form/complaint, e-mail intake, portal page www/my-complaints (intake.py)
+# -----------------------------------------------------------------------------------------------
+email_append_to = ["Complaint"]
+standard_portal_menu_items = [
+	# reference_doctype: Frappe drops menu items without an existing one when it syncs the menu
+	{"title": "My Complaints", "route": "/my-complaints", "reference_doctype": "Complaint"},
+]
 
 # Scheduled jobs
 # --------------

@@ -37,6 +37,10 @@ def before_uninstall() -> None:
 	for doctype in ("Custom Field", "Property Setter"):
 		frappe.db.delete(doctype, {"dt" if doctype == "Custom Field" else "doc_type": ("in", APP_DOCTYPES)})
 	frappe.db.delete("Singles", {"doctype": "Complaint Settings"})
+	# customers' intake (intake.py): the portal menu entry and mail accounts appending to complaints
+	frappe.db.delete("Portal Menu Item", {"route": "/my-complaints"})
+	for doctype in ("Email Account", "IMAP Folder"):
+		frappe.db.set_value(doctype, {"append_to": ("in", APP_DOCTYPES)}, "append_to", None)
 	frappe.db.delete("Custom DocPerm", {"role": ("in", ROLES)})
 	frappe.db.delete("Has Role", {"role": ("in", ROLES)})
 	for role in ROLES:

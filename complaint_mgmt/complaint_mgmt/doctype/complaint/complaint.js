@@ -100,6 +100,11 @@ complaint_mgmt.run_action = function (frm, action) {
 };
 
 frappe.ui.form.on("Complaint", {
+	setup(frm) {
+		// the server accepts a Contact, or a Customer when ERPNext is installed (complaint_mgmt/party.py)
+		frm.set_query("party_type", () => ({ filters: { name: ["in", ["Contact", "Customer"]] } }));
+		frm.set_query("reference_doctype", () => ({ filters: { istable: 0, issingle: 0 } }));
+	},
 	refresh(frm) {
 		if (frm.is_new()) return;
 		complaint_mgmt.show_earlier_complaints(frm);

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, now_datetime
 
-from complaint_mgmt import adapters, rules
+from complaint_mgmt import adapters, intake, party, rules
 
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
 PROCEDURE_FIELDS = (
@@ -52,6 +52,15 @@ BREACH_FLAGS = {
 
 
 class Complaint(Document):
+	def before_insert(self):
+		intake.set_intake_defaults(self)  # web form and e-mail: channel, default grade, received_on
+
+	def _validate_links(self):
+		"""Party and reference first, with messages that say what is wrong (Frappe's: "Could not find")."""
+		party.validate_party(self)
+		party.validate_reference(self)
+		super()._validate_links()
+
 	def validate_workflow(self):
 		"""A procedure action (complaint_mgmt.api, the sweep) checked the order of steps and the Workflow's
 		roles itself; any other status change (e.g. a raw apply_workflow) is refused by

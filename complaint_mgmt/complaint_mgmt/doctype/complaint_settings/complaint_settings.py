@@ -16,6 +16,7 @@ class ComplaintSettings(Document):
 		self.validate_business_hours()
 		self.validate_compensation_tiers()
 		self.validate_recipients()
+		self.validate_default_grade()
 
 	def validate_positive_numbers(self):
 		for field in (
@@ -58,6 +59,11 @@ class ComplaintSettings(Document):
 	def validate_recipients(self):
 		for address in self.recipient_list():
 			validate_email_address(address, throw=True)
+
+	def validate_default_grade(self):
+		"""Customers' web and e-mail complaints start at this grade: it must run the normal clocks."""
+		if self.default_grade and frappe.db.get_value("Complaint Grade", self.default_grade, "is_irrational"):
+			frappe.throw(_("The Default Grade cannot be an irrational grade."), title=_("Invalid setting"))
 
 	def recipient_list(self) -> list[str]:
 		text = (self.weekly_report_recipients or "").replace(",", "\n")

@@ -1,0 +1,9 @@
+"""The customers' complaint form (/complaint): guests and website users.
+
+Frappe's web form ``accept`` copies only this form's fields into a new Complaint; the channel, the default
+grade, received_on and the logged-in customer's details are set by ``complaint_mgmt.intake`` on insert.
+"""
+
+
+def get_context(context):
+	context.no_cache = 1

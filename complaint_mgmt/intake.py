@@ -1,0 +1,169 @@
+"""Complaints that customers file themselves: the web form (guests or website users) and incoming e-mail.
+
+- Web form (``web_form/complaint``): Frappe's ``accept`` copies only the form's fields into a new Complaint
+  and inserts it; ``Complaint.before_insert`` then sets the channel "Web", the settings' default grade and
+  ``received_on`` = now, and fills the logged-in customer's e-mail, name and Contact. Everything else goes
+  through the normal controller validation (procedure fields are refused on insert).
+- E-mail: an Email Account whose ``append_to`` is Complaint makes Frappe create the Complaint
+  (``InboundMail._create_reference_document``: subject → description, sender → contact_email, sender name →
+  customer_name, inserted with ``ignore_mandatory``). ``before_insert`` sets the channel "E-mail" and the
+  default grade and category; once the mail's Communication is stored, ``on_communication`` sets
+  ``received_on`` to the mail's date and puts the mail's text into the description. Replies (reference in the
+  subject, or In-Reply-To) are threaded by Frappe into the same complaint; the specialist is told.
+- Portal (``www/my-complaints``): a website user sees their own complaints, nothing else.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, get_datetime, now_datetime, strip_html
+
+from complaint_mgmt import adapters
+from complaint_mgmt.notify import notify
+
+WEB, EMAIL = "Web", "E-mail"
+
+
+def customer_status(status: str) -> str:
+	"""What the customer sees of the internal status (the procedure's stages are the company's business)."""
+	labels = {
+		"Registered": _("Received"),
+		"Waiting on Customer": _("Waiting for your answer"),
+		"Close Requested": _("Solution proposed"),
+		"Return Visited": _("Solution proposed"),
+		"Closed": _("Closed"),
+		"Deferred": _("Under follow-up"),
+	}
+	return labels.get(status) or _("In progress")
+
+
+def intake_channel(doc) -> str | None:
+	"""'Web' for a web form submission, 'E-mail' for Frappe's mail intake, None for any other insert."""
+	if frappe.flags.in_web_form:
+		return WEB
+	# Frappe's mail intake is the only path that inserts a Complaint with no grade and ignore_mandatory
+	# (InboundMail._create_reference_document); a desk or REST insert without a grade fails as mandatory.
+	if doc.flags.ignore_mandatory and not doc.grade and doc.contact_email and incoming_account():
+		return EMAIL
+	return None
+
+
+def incoming_account() -> bool:
+	"""An incoming Email Account appends to Complaint (POP: the account's append_to, IMAP: a folder's)."""
+	if frappe.db.exists("Email Account", {"enable_incoming": 1, "append_to": "Complaint"}):
+		return True
+	return bool(frappe.db.exists("IMAP Folder", {"parenttype": "Email Account", "append_to": "Complaint"}))
+
+
+def set_intake_defaults(doc) -> None:
+	"""Complaint.before_insert: channel, default grade (and category), received_on, no specialist yet."""
+	channel = intake_channel(doc)
+	if not channel:
+		return
+	settings = adapters.get_settings()
+	if not settings.default_grade:
+		frappe.throw(
+			_("Set a Default Grade in Complaint Settings to receive complaints from customers."),
+			title=_("Complaint Settings incomplete"),
+		)
+	doc.channel = channel
+	doc.grade = settings.default_grade
+	doc.received_on = now_datetime()
+	doc.specialist = None  # the field defaults to the session user: a guest, a customer or the mail job
+	if channel == EMAIL:
+		doc.category = doc.category or settings.default_category
+		doc.customer_name = doc.customer_name or doc.contact_email
+	else:
+		fill_customer(doc)
+		validate_web_input(doc)
+
+
+def fill_customer(doc) -> None:
+	"""A logged-in customer: their e-mail and name when left empty, and their Contact as the party."""
+	user = frappe.session.user
+	doc.party_type, doc.party = None, None
+	if user == "Guest":
+		return
+	email, full_name = frappe.db.get_value("User", user, ["email", "full_name"])
+	doc.contact_email = doc.contact_email or email
+	doc.customer_name = doc.customer_name or full_name
+	contact = frappe.db.get_value("Contact", {"user": user}, "name")
+	if contact:
+		doc.party_type, doc.party = "Contact", contact
+
+
+def validate_web_input(doc) -> None:
+	if not (doc.contact_phone or doc.contact_email):
+		frappe.throw(
+			_("Give a phone number or an e-mail address so that we can contact you."),
+			title=_("Contact missing"),
+		)
+	if flt(doc.claim_amount) < 0:
+		frappe.throw(_("The amount claimed cannot be negative."), title=_("Invalid amount"))
+
+
+def on_communication(comm, method=None) -> None:
+	"""Communication.after_insert: a received mail on a complaint (see the module docstring)."""
+	if (
+		comm.reference_doctype != "Complaint"
+		or not comm.reference_name
+		or comm.communication_type != "Communication"
+		or comm.sent_or_received != "Received"
+	):
+		return
+	doc = frappe.get_doc("Complaint", comm.reference_name)
+	earlier = frappe.db.exists(
+		"Communication",
+		{
+			"reference_doctype": "Complaint",
+			"reference_name": doc.name,
+			"sent_or_received": "Received",
+			"name": ("!=", comm.name),
+		},
+	)
+	if doc.channel == EMAIL and not earlier and doc.status == "Registered":
+		record_first_mail(doc, comm)
+	else:
+		tell_about_mail(doc, comm)
+
+
+def record_first_mail(doc, comm) -> None:
+	"""The mail that created the complaint: its date is when the company got the complaint."""
+	received = min(get_datetime(comm.communication_date or now_datetime()), now_datetime())
+	text = (comm.text_content or strip_html(comm.content or "")).strip()
+	doc.received_on = received
+	if text and text != "[Blank Email]":
+		doc.description = f"{comm.subject}\n\n{text}" if comm.subject else text
+	doc.flags.ignore_mandatory = True  # like Frappe's own intake insert: the specialist completes it
+	# the mail job saves the complaint it just created, as Frappe's intake inserted it
+	doc.save(ignore_permissions=True)
+
+
+def tell_about_mail(doc, comm) -> None:
+	users = [u for u in (doc.specialist, doc.receiver) if u]
+	if users:
+		notify(
+			users,
+			_("Complaint {0}: the customer wrote an e-mail.").format(doc.name),
+			"Complaint",
+			doc.name,
+			comm.subject,
+		)
+
+
+def own_complaints(user: str | None = None) -> list[dict]:
+	"""The complaints of a logged-in customer: filed by them, or with their e-mail as contact."""
+	user = user or frappe.session.user
+	if user == "Guest":
+		return []
+	email = frappe.db.get_value("User", user, "email") or user
+	# the portal shows only these rows, selected by the user's own identity (website users have no DocPerm)
+	rows = frappe.get_all(
+		"Complaint",
+		or_filters={"owner": user, "contact_email": email},
+		fields=["name", "received_on", "category", "status", "channel", "closed_on", "description"],
+		order_by="received_on desc",
+		limit=100,
+	)
+	for row in rows:
+		row.customer_status = customer_status(row.status)
+	return rows
