@@ -39,13 +39,7 @@ def transfer(
 			),
 			title=_("No receiver"),
 		)
-	if not dept.is_member(receiver):
-		frappe.throw(
-			_("{0} is not a receiver or member of department {1}.").format(
-				frappe.bold(receiver), frappe.bold(department)
-			),
-			title=_("Receiver not a member"),
-		)
+	dept.validate_receiver(receiver)
 	note = (note or "").strip() or None
 	if doc.irrational_stage:
 		note = _irrational_transfer(doc, follow_up_mode, irrational_reason, note)

@@ -156,14 +156,7 @@ class Complaint(Document):
 	def validate_receiver(self):
 		if not (self.receiver and self.department):
 			return
-		department = frappe.get_cached_doc("Complaint Department", self.department)
-		if not department.is_member(self.receiver):
-			frappe.throw(
-				_("{0} is not a receiver or member of department {1}.").format(
-					frappe.bold(self.receiver), frappe.bold(self.department)
-				),
-				title=_("Receiver not a member"),
-			)
+		frappe.get_cached_doc("Complaint Department", self.department).validate_receiver(self.receiver)
 
 	def set_repeat_flag(self):
 		"""Same customer (phone, e-mail or party), same category, within the repeat window."""

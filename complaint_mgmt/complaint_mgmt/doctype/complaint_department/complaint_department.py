@@ -75,6 +75,16 @@ class ComplaintDepartment(Document):
 				return user
 		return pick([r for r in self.receivers if not r.category])
 
+	def validate_receiver(self, user: str) -> None:
+		"""Refuse a receiver who is not a receiver or member (or the manager) of this department."""
+		if not self.is_member(user):
+			frappe.throw(
+				_("{0} is not a receiver or member of department {1}.").format(
+					frappe.bold(user), frappe.bold(self.name)
+				),
+				title=_("Receiver not a member"),
+			)
+
 	def is_member(self, user: str) -> bool:
 		return user == self.manager or any(r.user == user for r in (*self.members, *self.receivers))
 

@@ -2,7 +2,6 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe import _
 from frappe.model.document import Document
 
 
@@ -13,11 +12,4 @@ class ComplaintTransferRecord(Document):
 	def validate_receiver(self):
 		if not self.receiver:
 			return
-		department = frappe.get_cached_doc("Complaint Department", self.department)
-		if not department.is_member(self.receiver):
-			frappe.throw(
-				_("{0} is not a receiver or member of department {1}.").format(
-					frappe.bold(self.receiver), frappe.bold(self.department)
-				),
-				title=_("Receiver not a member"),
-			)
+		frappe.get_cached_doc("Complaint Department", self.department).validate_receiver(self.receiver)
