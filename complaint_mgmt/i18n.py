@@ -4,6 +4,7 @@ rules modules (raised as RuleError and translated in ``adapters.throw``)."""
 
 import ast
 import csv
+import json
 import sys
 from pathlib import Path
 
@@ -31,9 +32,23 @@ def rule_messages() -> set[str]:
 	return messages
 
 
+WEB_FORM_TEXTS = ("title", "introduction_text", "success_title", "success_message", "button_label")
+
+
+def web_form_messages() -> set[str]:
+	"""Texts of the app's web forms (Frappe's extractor does not read web form JSON)."""
+	messages = set()
+	for path in (APP_DIR / "complaint_mgmt" / "web_form").glob("*/*.json"):
+		form = json.loads(path.read_text(encoding="utf-8"))
+		messages.update(form.get(key) for key in WEB_FORM_TEXTS)
+		for field in form.get("web_form_fields", []):
+			messages.update((field.get("label"), field.get("description")))
+	return {m for m in messages if m and m.strip()}
+
+
 def app_messages() -> set[str]:
 	messages = {m[1] for m in get_messages_for_app("complaint_mgmt") if m[1] and m[1].strip()}
-	return messages | rule_messages()
+	return messages | rule_messages() | web_form_messages()
 
 
 def shipped_translations(lang: str = "zh") -> dict[str, str]:

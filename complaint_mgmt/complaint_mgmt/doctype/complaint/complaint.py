@@ -52,6 +52,104 @@ BREACH_FLAGS = {
 
 
 class Complaint(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_escalation.complaint_escalation import (
+			ComplaintEscalation,
+		)
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_pause.complaint_pause import ComplaintPause
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_reply.complaint_reply import ComplaintReply
+
+		acknowledged_on: DF.Datetime | None
+		approved_by: DF.Link | None
+		category: DF.Link
+		channel: DF.Literal[
+			"Phone",
+			"Hotline",
+			"Walk-in",
+			"E-mail",
+			"Web",
+			"Return Visit",
+			"Media",
+			"Consumer Association",
+			"Government",
+			"Manufacturer Hotline",
+		]
+		claim_amount: DF.Currency
+		close_breached: DF.Check
+		close_due: DF.Datetime | None
+		close_requested_on: DF.Datetime | None
+		close_warned: DF.Check
+		closed_on: DF.Datetime | None
+		closure_type: DF.Literal["", "First Closure", "Second Closure"]
+		compensation_amount: DF.Currency
+		contact_email: DF.Data | None
+		contact_phone: DF.Data | None
+		corrective_action: DF.SmallText | None
+		customer_name: DF.Data
+		customer_request: DF.SmallText | None
+		deferral_reason: DF.SmallText | None
+		deferral_requested_on: DF.Datetime | None
+		department: DF.Link | None
+		description: DF.Text
+		escalation_count: DF.Int
+		escalations: DF.Table[ComplaintEscalation]
+		first_replied_on: DF.Datetime | None
+		first_reply_breached: DF.Check
+		first_reply_due: DF.Datetime | None
+		first_reply_warned: DF.Check
+		follow_up_mode: DF.Literal["", "Watch", "Monitor"]
+		grade: DF.Link
+		irrational_reason: DF.SmallText | None
+		irrational_stage: DF.Literal["", "First", "Secondary"]
+		is_external: DF.Check
+		is_repeat: DF.Check
+		naming_series: DF.Literal["CMP-.YYYY.-.#####"]
+		next_check_at: DF.Datetime | None
+		original_grade: DF.Link | None
+		party: DF.DynamicLink | None
+		party_type: DF.Link | None
+		pauses: DF.Table[ComplaintPause]
+		received_on: DF.Datetime
+		receiver: DF.Link | None
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
+		repeat_periods_issued: DF.Int
+		replies: DF.Table[ComplaintReply]
+		resolution: DF.SmallText | None
+		return_visit_breached: DF.Check
+		return_visit_due: DF.Datetime | None
+		return_visit_notes: DF.SmallText | None
+		return_visit_warned: DF.Check
+		return_visited_on: DF.Datetime | None
+		root_cause: DF.SmallText | None
+		satisfied: DF.Check
+		specialist: DF.Link | None
+		status: DF.Literal[
+			"Registered",
+			"Transferred",
+			"Acknowledged",
+			"Replied",
+			"Waiting on Customer",
+			"Close Requested",
+			"Return Visited",
+			"Deferral Requested",
+			"Closed",
+			"Deferred",
+		]
+		status_before_pause: DF.Data | None
+		transfer_breached: DF.Check
+		transfer_due: DF.Datetime | None
+		transfer_warned: DF.Check
+		transferred_on: DF.Datetime | None
+
+	# end: auto-generated types
 	def before_insert(self):
 		intake.set_intake_defaults(self)  # web form and e-mail: channel, default grade, received_on
 

@@ -10,6 +10,29 @@ from complaint_mgmt.permissions import clear_department_cache
 
 
 class ComplaintDepartment(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_department_member.complaint_department_member import (
+			ComplaintDepartmentMember,
+		)
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_department_receiver.complaint_department_receiver import (
+			ComplaintDepartmentReceiver,
+		)
+
+		department_name: DF.Data
+		disabled: DF.Check
+		is_service_center: DF.Check
+		manager: DF.Link | None
+		members: DF.Table[ComplaintDepartmentMember]
+		receivers: DF.Table[ComplaintDepartmentReceiver]
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_single_service_center()
 		self.validate_unique_members()

@@ -5,4 +5,20 @@ from frappe.model.document import Document
 
 
 class ComplaintEscalation(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		escalated_on: DF.Datetime | None
+		from_grade: DF.Link | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		reason: DF.SmallText | None
+		to_grade: DF.Link | None
+	# end: auto-generated types
 	pass

@@ -8,6 +8,27 @@ from complaint_mgmt import adapters, rules
 
 
 class ComplaintGrade(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		close_hours: DF.Float
+		close_penalty: DF.Currency
+		description: DF.SmallText | None
+		escalate_to: DF.Link | None
+		first_reply_hours: DF.Float
+		first_reply_penalty: DF.Currency
+		grade_name: DF.Data
+		is_irrational: DF.Check
+		rank: DF.Int
+		transfer_hours: DF.Float
+		transfer_penalty: DF.Currency
+
+	# end: auto-generated types
 	def validate(self):
 		self.set_irrational_defaults()
 		self.validate_rules()

@@ -5,4 +5,19 @@ from frappe.model.document import Document
 
 
 class ComplaintPause(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		paused_on: DF.Datetime
+		reason: DF.SmallText | None
+		resumed_on: DF.Datetime | None
+	# end: auto-generated types
 	pass

@@ -8,6 +8,27 @@ from frappe.utils import add_days, flt, getdate
 
 
 class ComplaintPenaltyBulletin(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_penalty_bulletin_item.complaint_penalty_bulletin_item import (
+			ComplaintPenaltyBulletinItem,
+		)
+
+		amended_from: DF.Link | None
+		cancel_reason: DF.SmallText | None
+		items: DF.Table[ComplaintPenaltyBulletinItem]
+		signed_by: DF.Link | None
+		total_amount: DF.Currency
+		week_end: DF.Date
+		week_start: DF.Date
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_week()
 		self.validate_items()

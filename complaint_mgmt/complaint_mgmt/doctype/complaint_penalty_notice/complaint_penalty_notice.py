@@ -10,6 +10,33 @@ from complaint_mgmt import rules
 
 
 class ComplaintPenaltyNotice(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amended_from: DF.Link | None
+		amount: DF.Currency
+		base_amount: DF.Currency
+		breach_key: DF.Data | None
+		breach_type: DF.Literal["Transfer", "First Reply", "Close", "Monthly Repeat", "Return Visit"]
+		cancel_reason: DF.SmallText | None
+		complaint: DF.Link
+		department: DF.Link
+		due_on: DF.Datetime | None
+		executed: DF.Check
+		executed_by: DF.Link | None
+		executed_on: DF.Datetime | None
+		grade: DF.Link
+		issued_on: DF.Datetime
+		multiplier: DF.Float
+		period: DF.Int
+		responsible_user: DF.Link | None
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_breach_type()
 		self.validate_period()

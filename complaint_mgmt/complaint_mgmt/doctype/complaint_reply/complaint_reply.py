@@ -5,4 +5,19 @@ from frappe.model.document import Document
 
 
 class ComplaintReply(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		content: DF.Text | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		replied_by: DF.Link | None
+		replied_on: DF.Datetime | None
+	# end: auto-generated types
 	pass

@@ -10,6 +10,45 @@ from complaint_mgmt import adapters, rules
 
 
 class ComplaintSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_compensation_tier.complaint_compensation_tier import (
+			ComplaintCompensationTier,
+		)
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_holiday.complaint_holiday import ComplaintHoliday
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_working_window.complaint_working_window import (
+			ComplaintWorkingWindow,
+		)
+
+		compensation_tiers: DF.Table[ComplaintCompensationTier]
+		default_category: DF.Link | None
+		default_grade: DF.Link | None
+		holidays: DF.Table[ComplaintHoliday]
+		monthly_multiplier: DF.Float
+		orders_per_week: DF.Int
+		penalize_return_visit: DF.Check
+		repeat_complaint_days: DF.Int
+		repeat_period_days: DF.Int
+		return_visit_hours: DF.Float
+		use_business_hours: DF.Check
+		warning_percent: DF.Percent
+		week_starts_on: DF.Literal[
+			"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+		]
+		weekly_report_day: DF.Literal[
+			"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+		]
+		weekly_report_recipients: DF.SmallText | None
+		weekly_report_time: DF.Time | None
+		working_windows: DF.Table[ComplaintWorkingWindow]
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_positive_numbers()
 		self.validate_warning_percent()

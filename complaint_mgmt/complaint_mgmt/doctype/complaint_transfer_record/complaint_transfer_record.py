@@ -6,6 +6,25 @@ from frappe.model.document import Document
 
 
 class ComplaintTransferRecord(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		acknowledged_by: DF.Link | None
+		acknowledged_on: DF.Datetime | None
+		complaint: DF.Link
+		department: DF.Link
+		issued_by: DF.Link | None
+		issued_on: DF.Datetime | None
+		note: DF.SmallText | None
+		receiver: DF.Link | None
+		status: DF.Literal["Issued", "Acknowledged", "Superseded"]
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_receiver()
 
