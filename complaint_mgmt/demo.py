@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import now_datetime
 
-from complaint_mgmt import api, seed
+from complaint_mgmt import api, deadlines, seed, weekly
 
-PASSWORD = "demo"
+PASSWORD = "Complaint#Demo2026"
 DOMAIN = "demo.example.com"
 DEPARTMENTS = ("Sales", "Marketing", "Finance", "Service Station", "General Administration")
 CUSTOMERS = (
@@ -72,8 +72,11 @@ def make_demo_data(count: int = 50) -> dict:
 		made += 1
 	frappe.set_user("Administrator")
 	frappe.db.commit()  # nosemgrep: a bench command, not a request: persist the demo data
-	print(f"Loaded {made} demo complaints.")
-	return {"complaints": made}
+	sweep = deadlines.run_sweep()  # the late ones get their penalty notices and escalations now
+	bulletin = weekly.make_penalty_bulletin()  # last week's draft bulletin, for the general manager to sign
+	frappe.db.commit()  # nosemgrep: a bench command, not a request: persist the demo data
+	print(f"Loaded {made} demo complaints; {sweep['notices']} penalty notices; bulletin {bulletin}.")
+	return {"complaints": made, "notices": sweep["notices"], "bulletin": bulletin}
 
 
 def make_people() -> dict:
