@@ -184,8 +184,9 @@ def seed(
 
 
 def cleanup(prefix: str) -> None:
-	"""Delete the seeded complaints and everything the sweep made for them. Commits."""
-	like = ("like", f"{prefix}-%")
+	"""Delete the seeded complaints (names starting with `prefix`) and everything the sweep made for them.
+	Commits."""
+	like = ("like", f"{prefix}%")
 	notices = frappe.get_all("Complaint Penalty Notice", filters={"complaint": like}, pluck="name")
 	for start in range(0, len(notices), 5000):
 		chunk = notices[start : start + 5000]

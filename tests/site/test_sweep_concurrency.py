@@ -46,6 +46,7 @@ def seeded():
 	prefix = f"TSW{uuid.uuid4().hex[:6].upper()}"
 	count = 520
 	now = (now_datetime() - timedelta(minutes=1)).replace(microsecond=0)
+	run("cleanup", "TSW")  # leftovers of an earlier run that was interrupted before its clean-up
 	try:
 		assert run("seed", prefix, str(count), str(now)) == count
 		yield prefix, count, str(now)
