@@ -2,6 +2,7 @@
 
 import frappe
 
+from complaint_mgmt.report_indexes import ensure_report_indexes
 from complaint_mgmt.seed import ROLES, seed_all
 
 APP_DOCTYPES = (
@@ -17,10 +18,12 @@ APP_DOCTYPES = (
 
 def after_install() -> None:
 	seed_all()
+	ensure_report_indexes()
 
 
 def after_migrate() -> None:
 	seed_all()
+	ensure_report_indexes()
 
 
 def before_uninstall() -> None:
