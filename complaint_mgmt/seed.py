@@ -39,6 +39,9 @@ CATEGORIES = (
 	"Policy Misunderstanding",
 )
 SERVICE_CENTER = "Customer Service Center"
+# Link defaults of Complaint Settings: set here, not in the JSON, because Frappe saves Singles with their JSON
+# defaults before after_install has created the grades and categories they point to.
+SETTINGS_LINKS = {"default_grade": "General", "default_category": "Product Quality"}
 COMPENSATION_TIERS = ((2000, "Complaint Manager"), (100000, "Complaint Bulletin Approver"))
 
 
@@ -103,6 +106,10 @@ def make_settings() -> None:
 	for field in settings.meta.fields:
 		if field.default and settings.get(field.fieldname) in (None, ""):
 			settings.set(field.fieldname, field.default)
+			changed = True
+	for field, value in SETTINGS_LINKS.items():
+		if not settings.get(field):
+			settings.set(field, value)
 			changed = True
 	if not frappe.db.exists("Complaint Compensation Tier", {"parent": "Complaint Settings"}):
 		for amount, role in COMPENSATION_TIERS:
