@@ -25,8 +25,8 @@ frappe.listview_settings["Complaint"] = {
 			const flags = [];
 			if (doc.is_external) flags.push(__("External"));
 			if (doc.is_repeat) flags.push(__("Repeat"));
-			const text = frappe.utils.escape_html(value || "");
-			return flags.length ? `${text} <span class="text-muted">(${flags.join(", ")})</span>` : text;
+			// plain text: the list escapes the title field itself
+			return flags.length ? `${value || ""} (${flags.join(", ")})` : value || "";
 		},
 	},
 };
