@@ -97,6 +97,10 @@ def complete_setup_wizard() -> None:
 			"password": PASSWORD,
 		}
 	)
+	# ERPNext sets the currency per company; a plain Frappe site needs the default for Currency fields
+	frappe.db.set_default("currency", "CNY")
+	if not frappe.db.get_value("Currency", "CNY", "symbol"):
+		frappe.db.set_value("Currency", "CNY", "symbol", "¥")
 
 
 def make_people() -> dict:
