@@ -72,10 +72,12 @@ def make_demo_data(count: int = 50) -> dict:
 		make_complaint(rng, people, target, received)
 		made += 1
 	frappe.set_user("Administrator")
-	frappe.db.commit()  # nosemgrep: a bench command, not a request: persist the demo data
+	# a bench command, not a request: the demo data must persist
+	frappe.db.commit()  # nosemgrep
 	sweep = deadlines.run_sweep()  # the late ones get their penalty notices and escalations now
 	bulletin = weekly.make_penalty_bulletin()  # last week's draft bulletin, for the general manager to sign
-	frappe.db.commit()  # nosemgrep: a bench command, not a request: persist the demo data
+	# a bench command, not a request: the demo data must persist
+	frappe.db.commit()  # nosemgrep
 	print(f"Loaded {made} demo complaints; {sweep['notices']} penalty notices; bulletin {bulletin}.")
 	return {"complaints": made, "notices": sweep["notices"], "bulletin": bulletin}
 

@@ -1,27 +1,8 @@
 // Copyright (c) 2026, complaint_mgmt developers
 // For license information, please see license.txt
 
+{% include "complaint_mgmt/public/js/complaint_report_filters.js" %}
+
 frappe.query_reports["Complaint Penalty Summary"] = {
-	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.add_days(frappe.datetime.week_start(), -7),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.add_days(frappe.datetime.week_start(), -1),
-		},
-		{
-			fieldname: "department",
-			label: __("Department"),
-			fieldtype: "Link",
-			options: "Complaint Department",
-		},
-	],
+	filters: complaint_previous_week_filters(),
 };

@@ -1,27 +1,11 @@
 // Copyright (c) 2026, complaint_mgmt developers
 // For license information, please see license.txt
 
+{% include "complaint_mgmt/public/js/complaint_report_filters.js" %}
+
 frappe.query_reports["Overdue Complaints"] = {
-	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.add_months(frappe.datetime.get_today(), -3),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.get_today(),
-		},
-		{
-			fieldname: "department",
-			label: __("Department"),
-			fieldtype: "Link",
-			options: "Complaint Department",
-		},
-	],
+	filters: complaint_report_filters(
+		frappe.datetime.add_months(frappe.datetime.get_today(), -3),
+		frappe.datetime.get_today()
+	),
 };
