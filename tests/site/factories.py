@@ -24,6 +24,7 @@ TEST_USERS = {
 	"cm3-other@example.com": ("Complaint Handler",),
 	"cm3-deptmgr@example.com": ("Complaint Department Manager",),
 	"cm3-gm@example.com": ("Complaint Bulletin Approver",),
+	"cm-gm-privacy@example.com": ("Complaint Bulletin Approver",),
 	"sweep.specialist@example.com": ("Complaint Specialist",),
 	"sweep.receiver@example.com": ("Complaint Handler",),
 	"sweep.manager@example.com": ("Complaint Department Manager",),

@@ -150,3 +150,14 @@ def test_export_is_isolated(two_departments):
 	params = get_form_params()
 	data = frappe.get_list(**params)
 	assert [row.name for row in data] == [two_departments.finance]
+
+
+def test_contact_data_only_for_people_who_work_the_complaint(two_departments):
+	"""Privacy: phone and e-mail are a higher permission level, given to the roles that work complaints."""
+	make_user("cm-gm-privacy@example.com", "Complaint Bulletin Approver")
+	frappe.set_user(SALES_HANDLER)
+	assert frappe.client.get("Complaint", two_departments.sales)["contact_phone"] == "+86-13800000000"
+	frappe.set_user("cm-gm-privacy@example.com")
+	doc = frappe.client.get("Complaint", two_departments.sales)
+	assert doc["customer_name"] == "Sales Customer"
+	assert doc.get("contact_phone") is None and doc.get("contact_email") is None
