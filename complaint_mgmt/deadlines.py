@@ -24,7 +24,6 @@ from complaint_mgmt import adapters, rules, sweep_rules
 from complaint_mgmt.complaint_mgmt.doctype.complaint.complaint import BREACH_FLAGS, DUE_FIELDS
 from complaint_mgmt.notify import notify
 
-NOT_RUNNING_STATUSES = ("Closed", "Deferred", "Waiting on Customer")
 WARNED_FLAGS = {
 	"Transfer": "transfer_warned",
 	"First Reply": "first_reply_warned",
@@ -66,7 +65,7 @@ def clock_state(doc) -> sweep_rules.ClockState:
 	"""The complaint's clocks as the pure sweep rules take them."""
 	grade = adapters.get_grade(doc.grade) if doc.grade else None
 	running = bool(
-		doc.status not in NOT_RUNNING_STATUSES
+		doc.status not in rules.STOPPED_STATUSES
 		and not doc.irrational_stage
 		and grade is not None
 		and not grade.is_irrational

@@ -13,25 +13,11 @@ from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, date_diff, flt, getdate
 
+from complaint_mgmt import rules
 from complaint_mgmt.permissions import is_restricted, user_departments
 
-# Statuses whose clocks run (not closed, not deferred, not paused while waiting on the customer).
-RUNNING_STATUSES = (
-	"Registered",
-	"Transferred",
-	"Acknowledged",
-	"Replied",
-	"Close Requested",
-	"Return Visited",
-	"Deferral Requested",
-)
 # clock -> (due field, field that stops the clock)
-CLOCK_FIELDS = {
-	"Transfer": ("transfer_due", "acknowledged_on"),
-	"First Reply": ("first_reply_due", "first_replied_on"),
-	"Close": ("close_due", "close_requested_on"),
-	"Return Visit": ("return_visit_due", "return_visited_on"),
-}
+CLOCK_FIELDS = {clock: (rules.DUE_FIELDS[clock], rules.STOP_FIELDS[clock]) for clock in rules.CLOCKS}
 
 
 def period(filters) -> tuple[datetime, datetime]:
@@ -80,7 +66,7 @@ def overdue_condition(c, now: datetime, clock: str | None = None):
 	"""SQL condition: a running complaint past the due of `clock` (or of any clock) that has not stopped."""
 	clocks = [clock] if clock else list(CLOCK_FIELDS)
 	late = [(c[due] < now) & c[stop].isnull() for due, stop in (CLOCK_FIELDS[k] for k in clocks)]
-	return c.status.isin(RUNNING_STATUSES) & Criterion.any(late)
+	return c.status.isin(rules.RUNNING_STATUSES) & Criterion.any(late)
 
 
 def share(part, whole, digits: int = 2) -> float | None:

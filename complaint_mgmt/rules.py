@@ -15,6 +15,9 @@ from complaint_mgmt.calendar_hours import WALL_CLOCK, Calendar, Pause, RuleError
 from complaint_mgmt.calendar_hours import WEEKDAYS as WEEKDAYS  # re-exported with the calendar API
 from complaint_mgmt.calendar_hours import Window as Window
 from complaint_mgmt.calendar_hours import parse_windows as parse_windows
+from complaint_mgmt.transitions import RUNNING_STATUSES as RUNNING_STATUSES  # statuses whose clocks run
+from complaint_mgmt.transitions import STOPPED_STATUSES as STOPPED_STATUSES
+from complaint_mgmt.transitions import TERMINAL_STATUSES as TERMINAL_STATUSES
 from complaint_mgmt.transitions import TRANSITIONS as TRANSITIONS  # the order of steps (state machine)
 from complaint_mgmt.transitions import Transition as Transition
 from complaint_mgmt.transitions import find_transition as find_transition
@@ -42,19 +45,20 @@ VAGUE_ACTIONS = frozenset(
 	| {"加强培训", "加强管理", "注意", "下次注意"}
 )
 
-_DUE_FIELDS = {
+# clock -> the stored deadline, the milestone that starts it and the one that stops it (Complaint field names)
+DUE_FIELDS = {
 	"Transfer": "transfer_due",
 	"First Reply": "first_reply_due",
 	"Close": "close_due",
 	"Return Visit": "return_visit_due",
 }
-_START_FIELDS = {
+START_FIELDS = {
 	"Transfer": "received_on",
 	"First Reply": "acknowledged_on",
 	"Close": "received_on",
 	"Return Visit": "close_requested_on",
 }
-_STOP_FIELDS = {
+STOP_FIELDS = {
 	"Transfer": "acknowledged_on",
 	"First Reply": "first_replied_on",
 	"Close": "close_requested_on",
@@ -106,19 +110,19 @@ class Deadlines:
 	def due(self, clock: str) -> datetime.datetime | None:
 		"""The due instant of `clock`."""
 		_check_clock(clock)
-		return getattr(self, _DUE_FIELDS[clock])
+		return getattr(self, DUE_FIELDS[clock])
 
 
 def clock_start(clock: str, m: Milestones) -> datetime.datetime | None:
 	"""When `clock` starts (None: not started yet)."""
 	_check_clock(clock)
-	return getattr(m, _START_FIELDS[clock])
+	return getattr(m, START_FIELDS[clock])
 
 
 def clock_stop(clock: str, m: Milestones) -> datetime.datetime | None:
 	"""When `clock` stopped (None: still running)."""
 	_check_clock(clock)
-	return getattr(m, _STOP_FIELDS[clock])
+	return getattr(m, STOP_FIELDS[clock])
 
 
 def compute_deadlines(
@@ -151,11 +155,11 @@ def compute_deadlines(
 	for clock in CLOCKS:
 		start = clock_start(clock, m)
 		if clock in frozen:
-			values[_DUE_FIELDS[clock]] = frozen[clock]
+			values[DUE_FIELDS[clock]] = frozen[clock]
 		elif running and start is not None and hours[clock] is not None:
-			values[_DUE_FIELDS[clock]] = calendar.add_hours(start, hours[clock], pauses)
+			values[DUE_FIELDS[clock]] = calendar.add_hours(start, hours[clock], pauses)
 		else:
-			values[_DUE_FIELDS[clock]] = None
+			values[DUE_FIELDS[clock]] = None
 	return Deadlines(**values)
 
 

@@ -28,6 +28,10 @@ STATUSES = (
 	"Closed",
 	"Deferred",
 )
+TERMINAL_STATUSES = ("Closed", "Deferred")
+# No clock runs in these statuses: closed, deferred, or paused while waiting on the customer.
+STOPPED_STATUSES = (*TERMINAL_STATUSES, WAITING)
+RUNNING_STATUSES = tuple(s for s in STATUSES if s not in STOPPED_STATUSES)
 FOLLOW_UP_MODES = ("Watch", "Monitor")
 
 

@@ -36,13 +36,8 @@ PROCEDURE_FIELDS = (
 	"return_visit_breached",
 	"repeat_periods_issued",
 )
-TERMINAL_STATUSES = ("Closed", "Deferred")
-DUE_FIELDS = {
-	"Transfer": "transfer_due",
-	"First Reply": "first_reply_due",
-	"Close": "close_due",
-	"Return Visit": "return_visit_due",
-}
+TERMINAL_STATUSES = rules.TERMINAL_STATUSES
+DUE_FIELDS = rules.DUE_FIELDS
 BREACH_FLAGS = {
 	"Transfer": "transfer_breached",
 	"First Reply": "first_reply_breached",
