@@ -359,7 +359,10 @@ def is_vague_action(text: str | None) -> bool:
 	normal = _normalise(text)
 	if not normal:
 		return True
-	if len(normal.split()) < 2 and len(normal.replace(" ", "")) < 8:
+	words = normal.split()
+	# One word is too little in a language that separates words (the issue: "reject ... a one-word action");
+	# Chinese writes no spaces, so there a single run must be at least 8 characters.
+	if len(words) < 2 and (words[0].isascii() or len(words[0]) < 8):
 		return True
 	return normal in VAGUE_ACTIONS
 

@@ -531,6 +531,7 @@ def test_approver_role_without_tiers() -> None:
 		"下次注意！",
 		"整改",
 		"OK",
+		"Recalibrated",
 	],
 )
 def test_vague_actions(text: str | None) -> None:
@@ -544,7 +545,6 @@ def test_vague_actions(text: str | None) -> None:
 		"Add a checklist step for tyre pressure before delivery",
 		"更换密封条供应商并对来料逐批检验",
 		"交车前增加胎压检查步骤",
-		"Recalibrated",
 	],
 )
 def test_concrete_actions(text: str) -> None:
