@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, get_datetime
 
-from complaint_mgmt import adapters, procedure, rules, transitions
+from complaint_mgmt import adapters, privacy, procedure, rules, transitions
 from complaint_mgmt.complaint_mgmt.doctype.complaint.complaint import BREACH_FLAGS, DUE_FIELDS
 from complaint_mgmt.procedure import begin, load, required, tell
 
@@ -60,7 +60,7 @@ def transfer(
 			doc,
 		)
 	doc.reload()
-	return doc.as_dict() | {"transfer_record": record}
+	return privacy.readable(doc) | {"transfer_record": record}
 
 
 def _irrational_transfer(doc, follow_up_mode: str | None, reason: str | None, note: str | None) -> str:
@@ -97,7 +97,7 @@ def acknowledge(complaint: str) -> dict:
 		_("Complaint {0} was acknowledged by {1}.").format(doc.name, doc.department),
 		doc,
 	)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -112,7 +112,7 @@ def reply(complaint: str, content: str) -> dict:
 	procedure.save(doc, transition)
 	doc.add_comment("Comment", _("Reply: {0}").format(escape_html(content)))
 	tell(procedure.service_center_users(doc), _("Complaint {0} got a reply.").format(doc.name), doc, content)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -142,7 +142,7 @@ def request_close(
 		_("Complaint {0}: closing requested, please make the return visit.").format(doc.name),
 		doc,
 	)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -172,7 +172,7 @@ def record_return_visit(complaint: str, satisfied: bool, notes: str | None = Non
 			doc,
 			doc.return_visit_notes,
 		)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -195,7 +195,7 @@ def approve_close(complaint: str) -> dict:
 		doc,
 	)
 	_erpnext_on_close(doc)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 def _erpnext_on_close(doc) -> None:
@@ -229,7 +229,7 @@ def request_deferral(complaint: str, reason: str) -> dict:
 		doc,
 		doc.deferral_reason,
 	)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -252,7 +252,7 @@ def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
 		_("Complaint {0} is deferred: follow it up ({1}).").format(doc.name, _(follow_up_mode)),
 		doc,
 	)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -268,7 +268,7 @@ def reject_deferral(complaint: str, reason: str | None = None) -> dict:
 	tell(
 		procedure.department_people(doc), _("Complaint {0}: deferral rejected.").format(doc.name), doc, reason
 	)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -280,7 +280,7 @@ def pause(complaint: str, reason: str) -> dict:
 	doc.append("pauses", {"paused_on": procedure.now(), "reason": reason})
 	doc.status_before_pause = doc.status
 	procedure.save(doc, transition)
-	return doc.as_dict()
+	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -297,7 +297,63 @@ def resume(complaint: str) -> dict:
 			row.resumed_on = procedure.now()
 	doc.status_before_pause = None
 	procedure.save(doc, transition)
-	return doc.as_dict()
+	return privacy.readable(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def regrade(
+	complaint: str,
+	reason: str,
+	grade: str | None = None,
+	category: str | None = None,
+	channel: str | None = None,
+	received_on: str | None = None,
+) -> dict:
+	"""The service center corrects what drives the clocks (grade, category, channel, received_on) after
+	registration, with a reason kept as an escalation row. Clocks that have started keep their deadlines."""
+	doc = load(complaint)
+	if not set(frappe.get_roles()) & set(transitions.SPECIALIST_ROLES):
+		procedure.raise_permission(
+			_("Only the service center ({0}) can regrade a complaint.").format(
+				", ".join(_(r) for r in transitions.SPECIALIST_ROLES)
+			)
+		)
+	if doc.status in rules.TERMINAL_STATUSES:
+		frappe.throw(
+			_("A complaint that is {0} cannot be regraded.").format(_(doc.status)), title=_("Not allowed")
+		)
+	reason = required(reason, _("A regrade needs a reason."))
+	changes = {
+		field: value
+		for field, value in (
+			("grade", grade),
+			("category", category),
+			("channel", channel),
+			("received_on", get_datetime(received_on) if received_on else None),
+		)
+		if value not in (None, "") and str(value) != str(doc.get(field) or "")
+	}
+	if not changes:
+		frappe.throw(_("The regrade changes nothing."), title=_("Missing information"))
+	from_grade = doc.grade
+	described = "; ".join(
+		f"{_(doc.meta.get_label(f))}: {doc.get(f) or ''} → {value}" for f, value in changes.items()
+	)
+	doc.update(changes)
+	doc.append(
+		"escalations",
+		{
+			"from_grade": from_grade,
+			"to_grade": doc.grade,
+			"escalated_on": procedure.now(),
+			"reason": _("Regrade by {0}: {1} ({2})").format(frappe.session.user, reason, described),
+		},
+	)
+	doc.flags.freeze_started_clocks = True  # a regrade moves only the clocks that have not started
+	doc.flags.regrade = True
+	procedure.save(doc, None)
+	tell(procedure.department_people(doc), _("Complaint {0} was regraded.").format(doc.name), doc, reason)
+	return privacy.readable(doc)
 
 
 @frappe.whitelist()

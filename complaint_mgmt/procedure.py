@@ -84,9 +84,10 @@ def is_department_member(department: str | None, user: str | None = None) -> boo
 	return frappe.get_cached_doc("Complaint Department", department).is_member(user or frappe.session.user)
 
 
-def save(doc, transition: rules.Transition, ignore_permissions: bool = False):
-	"""Move the complaint to the transition's next state and save it as a procedure action."""
-	doc.status = transition.next_state
+def save(doc, transition: rules.Transition | None, ignore_permissions: bool = False):
+	"""Move the complaint to the transition's next state (None: stays) and save it as a procedure action."""
+	if transition:
+		doc.status = transition.next_state
 	doc.flags.procedure_action = True
 	try:
 		# ignore_permissions only where the caller's right was checked otherwise (see the callers)

@@ -67,7 +67,24 @@ complaint_mgmt.ACTIONS = {
 		fields: () => [{ fieldname: "reason", fieldtype: "Small Text", label: __("Waiting for"), reqd: 1 }],
 	},
 	Resume: { method: "resume", confirm: __("The customer is back: resume the clocks?") },
+	Regrade: {
+		method: "regrade",
+		fields: (frm) => [
+			{ fieldname: "grade", fieldtype: "Link", label: __("Grade"), options: "Complaint Grade",
+				default: frm.doc.grade },
+			{ fieldname: "category", fieldtype: "Link", label: __("Category"), options: "Complaint Category",
+				default: frm.doc.category },
+			{ fieldname: "channel", fieldtype: "Select", label: __("Channel"), default: frm.doc.channel,
+				options: frappe.meta.get_docfield("Complaint", "channel").options },
+			{ fieldname: "received_on", fieldtype: "Datetime", label: __("Received On"), default: frm.doc.received_on },
+			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+		],
+	},
 };
+
+// After registration these drive the clocks: only the service center's Regrade action changes them.
+complaint_mgmt.CLOCK_INPUTS = ["grade", "category", "channel", "received_on"];
+complaint_mgmt.SERVICE_CENTER_ROLES = ["Complaint Specialist", "Complaint Manager"];
 
 complaint_mgmt.run_action = function (frm, action) {
 	const spec = complaint_mgmt.ACTIONS[action];
@@ -108,6 +125,12 @@ frappe.ui.form.on("Complaint", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		complaint_mgmt.show_earlier_complaints(frm);
+		const registered = frm.doc.status === "Registered";
+		complaint_mgmt.CLOCK_INPUTS.forEach((f) => frm.set_df_property(f, "read_only", registered ? 0 : 1));
+		const service_center = complaint_mgmt.SERVICE_CENTER_ROLES.some((r) => frappe.user.has_role(r));
+		if (service_center && !registered && !["Closed", "Deferred"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Regrade"), () => complaint_mgmt.run_action(frm, "Regrade"));
+		}
 		if (!frappe.model.has_workflow(frm.doctype)) {
 			// Workflow deactivated: the same actions as buttons (the API still enforces the order)
 			frappe

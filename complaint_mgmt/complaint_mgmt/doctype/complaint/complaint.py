@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, now_datetime
 
-from complaint_mgmt import adapters, intake, party, rules
+from complaint_mgmt import adapters, edit_guard, intake, party, rules
 
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
 PROCEDURE_FIELDS = (
@@ -163,6 +163,7 @@ class Complaint(Document):
 
 	def validate(self):
 		self.validate_procedure_fields()
+		self.validate_plain_edit()
 		self.validate_received_on()
 		self.validate_grade_change()
 		self.set_is_external()
@@ -198,6 +199,10 @@ class Complaint(Document):
 					title=_("Not allowed"),
 				)
 
+	def validate_plain_edit(self):
+		"""After registration a plain save changes no clock input, step or child row (edit_guard)."""
+		edit_guard.validate_plain_edit(self)
+
 	def validate_received_on(self):
 		try:
 			rules.validate_received_on(get_datetime(self.received_on), now_datetime())
@@ -205,7 +210,7 @@ class Complaint(Document):
 			adapters.throw(err, title=_("Invalid date"))
 
 	def validate_grade_change(self):
-		if self.status == "Registered" or self.flags.procedure_action:
+		if self.status == "Registered" or (self.flags.procedure_action and not self.flags.regrade):
 			return
 		before = self.get_doc_before_save()
 		if (
