@@ -49,11 +49,13 @@ def changed_fields(doc, before) -> list[str]:
 	"""Fields (tables included) whose value differs from the stored document."""
 	changed = []
 	for df in doc.meta.fields:
-		if df.fieldname in default_fields or df.fieldtype in frappe.model.no_value_fields:
+		if df.fieldname in default_fields:
 			continue
 		if df.fieldtype in frappe.model.table_fields:
 			if table_rows(doc, df.fieldname) != table_rows(before, df.fieldname):
 				changed.append(df.fieldname)
+		elif df.fieldtype in frappe.model.no_value_fields:
+			continue
 		elif normalised(df, doc.get(df.fieldname)) != normalised(df, before.get(df.fieldname)):
 			changed.append(df.fieldname)
 	return changed

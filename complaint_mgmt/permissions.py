@@ -220,8 +220,10 @@ def validate_file_copy(doc, method=None) -> None:
 	url = doc.file_url or ""
 	if doc.is_folder or not url.startswith("/private/") or frappe.session.user == "Administrator":
 		return
-	if getattr(doc, "content", None) or not (doc.is_new() or doc.has_value_changed("file_url")):
-		return  # new content written by this request, or an unchanged row
+	if not (doc.is_new() or doc.has_value_changed("file_url")):
+		return
+	# Frappe stores identical content once (same file_url): re-uploading another department's file byte for
+	# byte is refused too, as the uploader cannot be told apart from a copier once the content is loaded
 	# every row of that file, whoever owns it: the question is whether the user may read any of them
 	existing = frappe.get_all("File", filters={"file_url": url, "name": ("!=", doc.name or "")}, pluck="name")
 	if existing and not any(frappe.has_permission("File", "read", doc=name) for name in existing):
