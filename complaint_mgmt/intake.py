@@ -6,21 +6,26 @@
   through the normal controller validation (procedure fields are refused on insert).
 - E-mail: an Email Account whose ``append_to`` is Complaint makes Frappe create the Complaint
   (``InboundMail._create_reference_document``: subject → description, sender → contact_email, sender name →
-  customer_name, inserted with ``ignore_mandatory``). ``before_insert`` sets the channel "E-mail" and the
-  default grade and category; once the mail's Communication is stored, ``on_communication`` sets
-  ``received_on`` to the mail's date and puts the mail's text into the description. Replies (reference in the
-  subject, or In-Reply-To) are threaded by Frappe into the same complaint; the specialist is told.
+  customer_name, inserted with ``ignore_mandatory``). ``before_insert`` sets the channel "E-mail", the default
+  grade and category and ``received_on`` = the arrival; once the mail's Communication is stored,
+  ``on_communication`` puts the mail's text into the description and moves ``received_on`` back to the mail's
+  ``Date:`` only when that lies within the settings' tolerance before the arrival (a sender's clock or a forged
+  date never starts the clocks years ago). Replies (reference in the subject, or In-Reply-To) are threaded by
+  Frappe into the same complaint; the specialist is told.
+- Hardening (both paths, ``intake_limits``): markup stripped from the customer's texts, one valid e-mail
+  address or none, a per-sender and a global limit per hour, one complaint per Message-ID.
 - Portal (``www/my-complaints``): a website user sees their own complaints, nothing else.
 """
 
+from datetime import timedelta
+
 import frappe
 from frappe import _
-from frappe.utils import flt, get_datetime, now_datetime, strip_html
+from frappe.utils import flt, get_datetime, now_datetime
 
-from complaint_mgmt import adapters
+from complaint_mgmt import adapters, intake_limits
+from complaint_mgmt.intake_limits import EMAIL, WEB, clean_text, setting
 from complaint_mgmt.notify import notify
-
-WEB, EMAIL = "Web", "E-mail"
 
 
 def customer_status(status: str) -> str:
@@ -42,7 +47,8 @@ def intake_channel(doc) -> str | None:
 		return WEB
 	# Frappe's mail intake is the only path that inserts a Complaint with no grade and ignore_mandatory
 	# (InboundMail._create_reference_document); a desk or REST insert without a grade fails as mandatory.
-	if doc.flags.ignore_mandatory and not doc.grade and doc.contact_email and incoming_account():
+	# (Not conditional on the sender: a mail whose From: Frappe cannot parse still becomes a complaint.)
+	if doc.flags.ignore_mandatory and not doc.grade and incoming_account():
 		return EMAIL
 	return None
 
@@ -55,7 +61,8 @@ def incoming_account() -> bool:
 
 
 def set_intake_defaults(doc) -> None:
-	"""Complaint.before_insert: channel, default grade (and category), received_on, no specialist yet."""
+	"""Complaint.before_insert: channel, default grade (and category), received_on, no specialist yet; the
+	customer's input sanitised and the intake limits checked (over a limit nothing is written)."""
 	channel = intake_channel(doc)
 	if not channel:
 		return
@@ -67,14 +74,16 @@ def set_intake_defaults(doc) -> None:
 		)
 	doc.channel = channel
 	doc.grade = settings.default_grade
-	doc.received_on = now_datetime()
+	doc.received_on = now_datetime()  # arrival; a mail's Date: may move it back a little (record_first_mail)
 	doc.specialist = None  # the field defaults to the session user: a guest, a customer or the mail job
 	if channel == EMAIL:
+		intake_limits.clean_mail_input(doc)
 		doc.category = doc.category or settings.default_category
 		doc.customer_name = doc.customer_name or doc.contact_email
 	else:
 		fill_customer(doc)
 		validate_web_input(doc)
+	intake_limits.check_limits(doc, settings)
 
 
 def fill_customer(doc) -> None:
@@ -92,6 +101,9 @@ def fill_customer(doc) -> None:
 
 
 def validate_web_input(doc) -> None:
+	"""The form's texts without markup, one valid e-mail address, a way to reach the customer, no negative
+	amount (the doctype's own validation follows: phone format, category, mandatory fields)."""
+	intake_limits.clean_web_input(doc)
 	if not (doc.contact_phone or doc.contact_email):
 		frappe.throw(
 			_("Give a phone number or an e-mail address so that we can contact you."),
@@ -103,13 +115,13 @@ def validate_web_input(doc) -> None:
 
 def on_communication(comm, method=None) -> None:
 	"""Communication.after_insert: a received mail on a complaint (see the module docstring)."""
-	if (
-		comm.reference_doctype != "Complaint"
-		or not comm.reference_name
-		or comm.communication_type != "Communication"
-		or comm.sent_or_received != "Received"
-	):
+	if comm.communication_type != "Communication" or comm.sent_or_received != "Received":
 		return
+	if intake_limits.take_refused_mail(comm):
+		return  # over the intake limit: kept as a Communication without a complaint
+	if comm.reference_doctype != "Complaint" or not comm.reference_name:
+		return
+	intake_limits.guard_duplicate_delivery(comm)
 	doc = frappe.get_doc("Complaint", comm.reference_name)
 	earlier = frappe.db.exists(
 		"Communication",
@@ -126,13 +138,25 @@ def on_communication(comm, method=None) -> None:
 		tell_about_mail(doc, comm)
 
 
+def mail_received_on(mail_date, arrival, tolerance_minutes: int):
+	"""When the company got a mailed complaint: the mail's Date: when it lies within the tolerance before the
+	arrival, else the arrival (a date in the future or long ago is the sender's, not ours)."""
+	arrival = get_datetime(arrival)
+	if mail_date:
+		sent = get_datetime(mail_date)
+		if arrival - timedelta(minutes=max(tolerance_minutes, 0)) <= sent <= arrival:
+			return sent
+	return arrival
+
+
 def record_first_mail(doc, comm) -> None:
-	"""The mail that created the complaint: its date is when the company got the complaint."""
-	received = min(get_datetime(comm.communication_date or now_datetime()), now_datetime())
-	text = (comm.text_content or strip_html(comm.content or "")).strip()
-	doc.received_on = received
+	"""The mail that created the complaint: its text, and its date when close enough to its arrival."""
+	tolerance = setting(adapters.get_settings(), "email_date_tolerance_minutes")
+	doc.received_on = mail_received_on(comm.communication_date, doc.creation or doc.received_on, tolerance)
+	text = clean_text(comm.text_content or comm.content or "")
 	if text and text != "[Blank Email]":
-		doc.description = f"{comm.subject}\n\n{text}" if comm.subject else text
+		subject = clean_text(comm.subject or "")
+		doc.description = intake_limits.cap_text(f"{subject}\n\n{text}" if subject else text)
 	doc.flags.ignore_mandatory = True  # like Frappe's own intake insert: the specialist completes it
 	# the mail job saves the complaint it just created, as Frappe's intake inserted it
 	doc.save(ignore_permissions=True)

@@ -1,17 +1,37 @@
 """E-mail intake: an incoming mail on an Email Account appending to Complaint, through Frappe's own InboundMail
 path with raw RFC 822 messages (no network)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import frappe
 import pytest
-from frappe.email.receive import InboundMail
+from frappe.email.receive import InboundMail, SentEmailInInboxError
 from frappe.utils import convert_utc_to_system_timezone, get_datetime, now_datetime
 
 from tests.site.factories import make_complaint, set_settings
 
 SPEC = "cm-intake-spec@example.com"
-MAIL_DATE = "Mon, 02 Mar 2026 09:15:00 +0000"
+SENDER = '"Li Lei" <Li.Lei@Example.com>'
+
+
+def sent_ago(minutes: float) -> datetime:
+	"""A mail's Date: `minutes` before now, in UTC to the second (as a Date: header carries it)."""
+	return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).replace(microsecond=0)
+
+
+def header(moment: datetime) -> str:
+	return format_datetime(moment)
+
+
+def local(moment: datetime) -> datetime:
+	"""A UTC moment as the site's naive local time (how Frappe stores the mail's date)."""
+	return convert_utc_to_system_timezone(moment.replace(tzinfo=None)).replace(tzinfo=None)
+
+
+def arrived(value, before: datetime) -> bool:
+	"""`value` is the arrival: between `before` (taken just before the delivery) and now."""
+	return before - timedelta(seconds=1) <= get_datetime(value) <= now_datetime()
 
 
 @pytest.fixture
@@ -30,12 +50,14 @@ def account():
 	).insert(ignore_permissions=True)  # test fixture
 
 
-def raw_mail(subject: str, body: str, message_id: str, date: str = MAIL_DATE, in_reply_to: str = "") -> str:
+def raw_mail(
+	subject: str, body: str, message_id: str, date: str = "", in_reply_to: str = "", sender: str = SENDER
+) -> str:
 	headers = [
-		'From: "Li Lei" <Li.Lei@Example.com>',
+		f"From: {sender}",
 		"To: complaints@example.com",
 		f"Subject: {subject}",
-		f"Date: {date}",
+		f"Date: {date or header(sent_ago(2))}",
 		f"Message-ID: <{message_id}>",
 		"MIME-Version: 1.0",
 		"Content-Type: text/plain; charset=utf-8",
@@ -68,8 +90,13 @@ def received(complaint: str) -> list[str]:
 
 
 def test_a_mail_creates_a_valid_email_complaint(account):
+	sent = sent_ago(2)
 	comm = receive(
-		account, subject="Broken heater", body="It stopped after a week.", message_id="m1@example.com"
+		account,
+		subject="Broken heater",
+		body="It stopped after a week.",
+		message_id="m1@example.com",
+		date=header(sent),
 	)
 	assert comm.reference_doctype == "Complaint"
 	doc = frappe.get_doc("Complaint", comm.reference_name)
@@ -81,9 +108,10 @@ def test_a_mail_creates_a_valid_email_complaint(account):
 	)
 	assert (doc.contact_email, doc.customer_name) == ("li.lei@example.com", "Li Lei")
 	assert doc.description == "Broken heater\n\nIt stopped after a week."
-	assert get_datetime(doc.received_on) == get_datetime(comm.communication_date)
+	# sent 2 minutes before it arrived: within the tolerance (15 minutes), the mail's own date counts
 	mail_time = get_datetime(comm.communication_date)
-	assert mail_time == convert_utc_to_system_timezone(datetime(2026, 3, 2, 9, 15)).replace(tzinfo=None)
+	assert mail_time == local(sent)
+	assert get_datetime(doc.received_on) == mail_time
 	assert not doc.specialist and not doc.department and doc.is_external == 0
 	# the clocks run from the mail's date: General grade, 4 h to transfer, 72 h to close
 	assert get_datetime(doc.transfer_due) == mail_time + timedelta(hours=4)
@@ -139,7 +167,49 @@ def test_a_mail_dated_in_the_future_is_received_now(account):
 		date="Fri, 01 Jan 2100 10:00:00 +0000",
 	)  # fmt: skip
 	doc = frappe.get_doc("Complaint", comm.reference_name)
-	assert before - timedelta(seconds=1) <= get_datetime(doc.received_on) <= now_datetime()
+	assert arrived(doc.received_on, before)
+
+
+def test_a_mail_dated_1990_is_received_at_its_arrival(account):
+	"""A forged or broken Date: never starts the clocks in the past (no monthly repeats since 1990)."""
+	before = now_datetime()
+	comm = receive(
+		account, subject="Old news", body="Dated long ago.", message_id="m8@example.com",
+		date="Mon, 01 Jan 1990 10:00:00 +0000",
+	)  # fmt: skip
+	assert get_datetime(comm.communication_date).year == 1990  # Frappe keeps the header on the mail itself
+	doc = frappe.get_doc("Complaint", comm.reference_name)
+	assert arrived(doc.received_on, before)
+	assert get_datetime(doc.transfer_due) == get_datetime(doc.received_on) + timedelta(hours=4)
+	assert get_datetime(doc.close_due) > now_datetime() + timedelta(hours=71)
+
+
+def test_a_mail_dated_minutes_ago_keeps_its_date(account):
+	sent = sent_ago(5)
+	comm = receive(account, subject="Noisy fan", body="Loud.", message_id="m9@example.com", date=header(sent))
+	doc = frappe.get_doc("Complaint", comm.reference_name)
+	assert get_datetime(doc.received_on) == local(sent)
+	assert get_datetime(doc.transfer_due) == local(sent) + timedelta(hours=4)
+
+
+@pytest.mark.parametrize("tolerance", [3, 0])
+def test_a_mail_dated_before_the_tolerance_is_received_at_its_arrival(account, tolerance):
+	set_settings(email_date_tolerance_minutes=tolerance)
+	before = now_datetime()
+	comm = receive(
+		account, subject="Noisy fan", body="Loud.", message_id="m10@example.com", date=header(sent_ago(5))
+	)
+	assert arrived(frappe.get_doc("Complaint", comm.reference_name).received_on, before)
+
+
+def test_settings_saved_before_the_tolerance_existed_use_15_minutes(account):
+	frappe.db.delete("Singles", {"doctype": "Complaint Settings", "field": "email_date_tolerance_minutes"})
+	frappe.clear_document_cache("Complaint Settings")
+	sent = sent_ago(14)
+	comm = receive(
+		account, subject="Noisy fan", body="Loud.", message_id="m11@example.com", date=header(sent)
+	)
+	assert get_datetime(frappe.get_doc("Complaint", comm.reference_name).received_on) == local(sent)
 
 
 def test_without_an_intake_account_an_insert_without_grade_is_refused():
@@ -165,3 +235,58 @@ def test_the_default_grade_cannot_be_irrational():
 	with pytest.raises(frappe.ValidationError, match="cannot be an irrational grade"):
 		set_settings(default_grade="Irrational")
 	assert frappe.db.get_single_value("Complaint Settings", "default_grade") == "General"
+
+
+def test_a_concurrent_second_delivery_of_the_same_mail_is_dropped(account, monkeypatch):
+	"""Two workers receive one mail (e.g. sent to two intake addresses): both pass Frappe's Message-ID check
+	before either commits. The later one finds the first committed and is dropped without an error."""
+	# unique: the cache remembers committed Message-IDs for an hour
+	message_id = f"{frappe.generate_hash()}@example.com"
+	first = receive(account, subject="Late delivery", body="Ten days late.", message_id=message_id)
+	frappe.db.after_commit.run()  # the first worker commits (what EmailAccount.receive does after each mail)
+	# the second worker's check ran before that commit: Frappe does not see the first delivery
+	monkeypatch.setattr(InboundMail, "is_exist_in_system", lambda self: None)
+	frappe.db.savepoint("second_delivery")
+	with pytest.raises(SentEmailInInboxError):  # EmailAccount.receive rolls back and goes on, no Error Log
+		receive(account, subject="Late delivery", body="Ten days late.", message_id=message_id)
+	frappe.db.rollback(save_point="second_delivery")
+	assert complaints_from("li.lei@example.com") == [first.reference_name]
+	assert frappe.db.count("Communication", {"message_id": message_id}) == 1
+
+
+def test_other_mails_are_not_taken_for_duplicates(account):
+	first_id, second_id = (f"{frappe.generate_hash()}@example.com" for _ in range(2))
+	first = receive(account, subject="Late delivery", body="Ten days late.", message_id=first_id)
+	frappe.db.after_commit.run()
+	second = receive(account, subject="Broken lamp", body="Flickers.", message_id=second_id)
+	assert first.reference_name != second.reference_name
+	assert len(complaints_from("li.lei@example.com")) == 2
+
+
+def test_markup_is_stripped_from_a_mail(account):
+	comm = receive(
+		account,
+		subject="<b>Broken</b> heater<script>alert(1)</script>",
+		body="<p>It <i>stopped</i>.</p><img src=x onerror=alert(1)>",
+		message_id="m15@example.com",
+		sender='"<b>Li</b> Lei<script>x()</script>" <li.lei@example.com>',
+	)
+	doc = frappe.get_doc("Complaint", comm.reference_name)
+	assert doc.description == "Broken heater\n\nIt stopped."
+	assert doc.contact_email == "li.lei@example.com"
+	# (Frappe's address parser already drops the brackets in the sender's name)
+	assert "<" not in doc.customer_name + doc.description
+
+
+def test_a_mail_without_a_usable_sender_address_keeps_no_contact_email(account):
+	"""Frappe finds no address in the From: header: still a complaint (the specialist reads the mail), no contact."""
+	comm = receive(
+		account,
+		subject="Broken heater",
+		body="It stopped.",
+		message_id="m16@example.com",
+		sender='"Li Lei" <li.lei@@example.com>',
+	)
+	doc = frappe.get_doc("Complaint", comm.reference_name)
+	assert (doc.channel, doc.grade, doc.contact_email) == ("E-mail", "General", None)
+	assert doc.description == "Broken heater\n\nIt stopped."

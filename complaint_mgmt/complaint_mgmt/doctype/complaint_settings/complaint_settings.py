@@ -1,12 +1,16 @@
 # Copyright (c) 2026, complaint_mgmt developers
 # For license information, please see license.txt
 
+import re
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import validate_email_address
+from frappe.utils import cint, escape_html, validate_email_address
 
-from complaint_mgmt import adapters, rules
+from complaint_mgmt import adapters, intake_limits, rules
+
+HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
 
 class ComplaintSettings(Document):
@@ -29,13 +33,17 @@ class ComplaintSettings(Document):
 		compensation_tiers: DF.Table[ComplaintCompensationTier]
 		default_category: DF.Link | None
 		default_grade: DF.Link | None
+		email_date_tolerance_minutes: DF.Int
 		holidays: DF.Table[ComplaintHoliday]
+		intake_limit_global: DF.Int
+		intake_limit_per_sender: DF.Int
 		monthly_multiplier: DF.Float
 		orders_per_week: DF.Int
 		penalize_return_visit: DF.Check
 		repeat_complaint_days: DF.Int
 		repeat_period_days: DF.Int
 		return_visit_hours: DF.Float
+		trusted_proxy_ip_header: DF.Data | None
 		use_business_hours: DF.Check
 		warning_percent: DF.Percent
 		week_starts_on: DF.Literal[
@@ -56,6 +64,7 @@ class ComplaintSettings(Document):
 		self.validate_compensation_tiers()
 		self.validate_recipients()
 		self.validate_default_grade()
+		self.validate_intake_limits()
 
 	def validate_positive_numbers(self):
 		for field in (
@@ -103,6 +112,31 @@ class ComplaintSettings(Document):
 		"""Customers' web and e-mail complaints start at this grade: it must run the normal clocks."""
 		if self.default_grade and frappe.db.get_value("Complaint Grade", self.default_grade, "is_irrational"):
 			frappe.throw(_("The Default Grade cannot be an irrational grade."), title=_("Invalid setting"))
+
+	def validate_intake_limits(self):
+		"""Empty limits take their defaults (settings saved before the fields existed); limits are at least 1."""
+		for field, default in intake_limits.SETTING_DEFAULTS.items():
+			if self.get(field) in (None, ""):
+				self.set(field, default)
+		for field in ("intake_limit_per_sender", "intake_limit_global"):
+			if cint(self.get(field)) < 1:
+				frappe.throw(
+					_("{0} must be at least 1.").format(_(self.meta.get_label(field))),
+					title=_("Invalid setting"),
+				)
+		if cint(self.email_date_tolerance_minutes) < 0:
+			frappe.throw(
+				_("{0} cannot be negative.").format(_(self.meta.get_label("email_date_tolerance_minutes"))),
+				title=_("Invalid setting"),
+			)
+		self.trusted_proxy_ip_header = (self.trusted_proxy_ip_header or "").strip()
+		if self.trusted_proxy_ip_header and not HEADER_NAME.fullmatch(self.trusted_proxy_ip_header):
+			frappe.throw(
+				_(
+					"{0} is not a valid HTTP header name (letters, digits and hyphens, e.g. X-Real-IP)."
+				).format(frappe.bold(escape_html(self.trusted_proxy_ip_header))),
+				title=_("Invalid setting"),
+			)
 
 	def recipient_list(self) -> list[str]:
 		text = (self.weekly_report_recipients or "").replace(",", "\n")
