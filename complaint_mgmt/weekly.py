@@ -41,6 +41,7 @@ def make_penalty_bulletin(week_start: str | datetime.date | None = None) -> str:
 	new one is made as an amendment of the latest.
 	"""
 	start = validate_week_start(week_start) if week_start else previous_week_start()
+	validate_past_week(start)
 	existing = live_bulletin(start)
 	if existing:
 		return existing
@@ -77,6 +78,20 @@ def validate_week_start(week_start) -> datetime.date:
 			title=_("Invalid week"),
 		)
 	return start
+
+
+def validate_past_week(week_start) -> None:
+	"""A bulletin is made for a week that has ended: the current week (settings' week boundaries, site time
+	zone) and later ones are refused, since notices may still be issued in them."""
+	start = getdate(week_start)
+	current = previous_week_start() + datetime.timedelta(days=7)
+	if start + datetime.timedelta(days=6) >= current:
+		frappe.throw(
+			_(
+				"A penalty bulletin can only be made for a week that has ended: the week of {0} is the current or a future week."
+			).format(frappe.format(start, "Date")),
+			title=_("Week not over"),
+		)
 
 
 def live_bulletin(start: datetime.date) -> str | None:

@@ -29,9 +29,35 @@ class ComplaintPenaltyBulletin(Document):
 		week_start: DF.Date
 
 	# end: auto-generated types
+	def onload(self):
+		# A draft shows the figures the approver would sign now (a notice may have been cancelled or issued
+		# since it was made); the stored rows follow at the next save. A signed bulletin stays as signed.
+		if self.docstatus == 0 and not self.is_new():
+			self.recompute()
+
+	def before_print(self, settings=None):
+		if self.docstatus == 0:
+			self.recompute()
+
+	def before_insert(self):
+		from complaint_mgmt.weekly import validate_past_week, validate_week_start
+
+		if self.week_start:
+			validate_week_start(self.week_start)
+			validate_past_week(self.week_start)
+
 	def validate(self):
 		self.validate_week()
+		if self.docstatus == 0:
+			self.recompute()
 		self.validate_items()
+		self.set_total()
+
+	def recompute(self):
+		"""Items and total from the week's submitted, uncancelled notices (never typed in)."""
+		from complaint_mgmt.weekly import penalty_totals
+
+		self.set("items", penalty_totals(getdate(self.week_start), getdate(self.week_end)))
 		self.set_total()
 
 	def validate_week(self):
@@ -50,9 +76,10 @@ class ComplaintPenaltyBulletin(Document):
 			seen.add(row.department)
 
 	def set_total(self):
-		self.total_amount = sum(flt(row.amount) for row in self.items)
+		self.total_amount = flt(sum(flt(row.amount) for row in self.items), 2)
 
 	def before_submit(self):
+		self.recompute()  # the general manager signs the totals of this moment
 		self.signed_by = frappe.session.user
 
 	def on_submit(self):
