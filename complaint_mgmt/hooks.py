@@ -67,6 +67,14 @@ doc_events = {
 	},
 	"Complaint": {
 		"on_update": "complaint_mgmt.permissions.drop_stale_shares",
+		"on_trash": "complaint_mgmt.retention.on_trash",
+	},
+	# records are kept two years after the closure, for every role (complaint_mgmt/retention.py)
+	"Complaint Transfer Record": {
+		"on_trash": "complaint_mgmt.retention.on_trash",
+	},
+	"Complaint Penalty Notice": {
+		"on_trash": "complaint_mgmt.retention.on_trash",
 	},
 	# shares never reach past the department rule; private files are not copied by URL; no contact data in
 	# version diffs (complaint_mgmt/permissions.py, privacy.py)

@@ -11,7 +11,15 @@ from pathlib import Path
 from frappe.translate import get_messages_for_app
 
 APP_DIR = Path(__file__).resolve().parent
-RULE_MODULES = ("rules.py", "calendar_hours.py", "transitions.py", "sweep_rules.py")
+RULE_MODULES = (
+	"rules.py",
+	"calendar_hours.py",
+	"transitions.py",
+	"sweep_rules.py",
+	"authority.py",
+	"corrective_action.py",
+	"retention_rules.py",
+)
 
 
 def rule_messages() -> set[str]:

@@ -5,7 +5,7 @@ and keep the transfer records and the receivers' ToDo inbox in step."""
 import frappe
 from frappe import _
 from frappe.model.workflow import get_workflow_name
-from frappe.utils import now_datetime
+from frappe.utils import flt, now_datetime
 
 from complaint_mgmt import adapters, rules
 from complaint_mgmt.notify import notify
@@ -27,8 +27,9 @@ def begin(doc, action: str, next_state: str | None = None, role: str | None = No
 	"""Check that `action` is the next step and that the caller may take it; return the transition.
 
 	The order comes from the pure table (it holds with the Workflow deactivated); the roles come from the
-	active Workflow (administrators adjust them there), else from the table. `role`: one more role the
-	caller needs (the compensation tier's approver).
+	active Workflow (administrators adjust them there), else from the table. A transition without roles in
+	the table (Approve Close...) also needs one of the compensation tier's roles (`approver_roles`); `role`:
+	one more role that qualifies the caller.
 	"""
 	try:
 		transition = rules.find_transition(action, doc.status, next_state)
@@ -36,6 +37,15 @@ def begin(doc, action: str, next_state: str | None = None, role: str | None = No
 		adapters.throw(err, title=_("Wrong order of steps"))
 	user = frappe.session.user
 	roles = set(frappe.get_roles(user))
+	needed = list(approver_roles(doc)) if not transition.roles else []
+	if role and role not in needed:
+		needed.append(role)
+	if needed and not set(needed) & roles:
+		raise_permission(
+			_("{0} needs the role {1}.").format(_(action), _(needed[0]))
+			if len(needed) == 1
+			else _("{0} needs one of the roles {1}.").format(_(action), ", ".join(_(r) for r in needed))
+		)
 	allowed = workflow_roles(transition)
 	if allowed is None:
 		allowed = set(transition.roles)
@@ -43,8 +53,6 @@ def begin(doc, action: str, next_state: str | None = None, role: str | None = No
 		raise_permission(
 			_("{0} needs one of the roles {1}.").format(_(action), ", ".join(_(r) for r in sorted(allowed)))
 		)
-	if role and role not in roles:
-		raise_permission(_("{0} needs the role {1}.").format(_(action), _(role)))
 	if transition.by_department and user != "Administrator" and not is_department_member(doc.department):
 		raise_permission(
 			_("Only a receiver or member of department {0} can do this.").format(frappe.bold(doc.department))
@@ -216,8 +224,20 @@ def department_people(doc) -> list[str]:
 	return [doc.receiver, manager]
 
 
+def compensation_tiers() -> list[tuple[float, str]]:
+	return [(row.up_to_amount, row.approver_role) for row in adapters.get_settings().compensation_tiers]
+
+
+def approver_roles(doc) -> tuple[str, ...]:
+	"""The roles that may approve the closure: the compensation tier's role and the roles of the higher
+	tiers; the Complaint Manager without compensation. An amount no tier covers: a clear error."""
+	try:
+		roles = rules.approver_roles(flt(doc.compensation_amount), compensation_tiers())
+	except rules.RuleError as err:
+		adapters.throw(err, title=_("No approver"))
+	return roles or (DEFAULT_APPROVER_ROLE,)
+
+
 def approver_role(doc) -> str:
-	"""The role that approves the closure: the compensation tier's, else the Complaint Manager."""
-	settings = adapters.get_settings()
-	tiers = [(row.up_to_amount, row.approver_role) for row in settings.compensation_tiers]
-	return rules.approver_role(doc.compensation_amount or 0, tiers) or DEFAULT_APPROVER_ROLE
+	"""The role of the compensation tier that covers the amount, else the Complaint Manager."""
+	return approver_roles(doc)[0]

@@ -7,14 +7,17 @@ Naive datetimes are in the site's time zone. Validators raise `RuleError`; see
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from complaint_mgmt.authority import approver_role as approver_role  # compensation approval matrix
+from complaint_mgmt.authority import approver_roles as approver_roles
+from complaint_mgmt.authority import validate_tiers as validate_tiers
 from complaint_mgmt.calendar_hours import WALL_CLOCK, Calendar, Pause, RuleError
 from complaint_mgmt.calendar_hours import WEEKDAYS as WEEKDAYS  # re-exported with the calendar API
 from complaint_mgmt.calendar_hours import Window as Window
 from complaint_mgmt.calendar_hours import parse_windows as parse_windows
+from complaint_mgmt.corrective_action import is_vague_action as is_vague_action  # concrete corrective action
 from complaint_mgmt.transitions import RUNNING_STATUSES as RUNNING_STATUSES  # statuses whose clocks run
 from complaint_mgmt.transitions import STOPPED_STATUSES as STOPPED_STATUSES
 from complaint_mgmt.transitions import TERMINAL_STATUSES as TERMINAL_STATUSES
@@ -39,11 +42,6 @@ CHANNELS = (
 )
 FIRST_CLOSURE, SECOND_CLOSURE = "First Closure", "Second Closure"
 SERVICE_CENTER, DEPARTMENT = "Service Center", "Department"
-
-VAGUE_ACTIONS = frozenset(
-	{"strengthen training", "more training", "training", "be careful", "pay attention"}
-	| {"加强培训", "加强管理", "注意", "下次注意"}
-)
 
 # clock -> the stored deadline, the milestone that starts it and the one that stops it (Complaint field names)
 DUE_FIELDS = {
@@ -319,52 +317,6 @@ def closure_type(close_requested_on: datetime.datetime, close_due: datetime.date
 def is_external_channel(channel: str | None) -> bool:
 	"""True for channels outside the company (media, consumer association, government)."""
 	return channel in EXTERNAL_CHANNELS
-
-
-def validate_tiers(tiers: Sequence[tuple[float, str]]) -> None:
-	"""Compensation tiers (ceiling, role): ceilings > 0 and strictly ascending, roles set."""
-	previous: float | None = None
-	for index, (ceiling, role) in enumerate(tiers, start=1):
-		if ceiling is None or ceiling <= 0:
-			raise RuleError("Row {0}: the amount ceiling must be more than 0.", index)
-		if not role or not str(role).strip():
-			raise RuleError("Row {0}: an approving role is required.", index)
-		if previous is not None and ceiling <= previous:
-			raise RuleError(
-				"Row {0}: ceilings must be strictly ascending ({1} after {2}).", index, ceiling, previous
-			)
-		previous = ceiling
-
-
-def approver_role(amount: float, tiers: Sequence[tuple[float, str]]) -> str | None:
-	"""Role that approves a compensation of `amount`; None when there is no compensation or no tier."""
-	if not tiers or amount is None or amount <= 0:
-		return None
-	ordered = sorted(tiers, key=lambda row: row[0])
-	for ceiling, role in ordered:
-		if amount <= ceiling:
-			return role
-	return ordered[-1][1]
-
-
-def _normalise(text: str) -> str:
-	cleaned = "".join(" " if unicodedata.category(ch).startswith(("P", "S")) else ch for ch in text)
-	return " ".join(cleaned.lower().split())
-
-
-def is_vague_action(text: str | None) -> bool:
-	"""True for an empty, too short or platitude corrective action ("strengthen training", "加强培训")."""
-	if not text or not text.strip():
-		return True
-	normal = _normalise(text)
-	if not normal:
-		return True
-	words = normal.split()
-	# One word is too little in a language that separates words (the issue: "reject ... a one-word action");
-	# Chinese writes no spaces, so there a single run must be at least 8 characters.
-	if len(words) < 2 and (words[0].isascii() or len(words[0]) < 8):
-		return True
-	return normal in VAGUE_ACTIONS
 
 
 def validate_received_on(received_on: datetime.datetime, now: datetime.datetime) -> None:

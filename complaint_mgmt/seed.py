@@ -6,7 +6,19 @@ Every function only creates what is missing, so it runs safely on each install a
 import frappe
 
 from complaint_mgmt.weekly import sync_auto_email_reports
-from complaint_mgmt.workflow import make_workflow
+from complaint_mgmt.workflow import make_workflow, sync_approver_roles
+
+# The spec's authority matrix (§6): up to 50 the front-desk manager, up to 200 a deputy store manager, up to
+# 2,000 the store manager, above that (open tier, no ceiling) a group vice president. Seeded only into an empty
+# table; administrators edit it in Complaint Settings.
+COMPENSATION_TIERS = (
+	(50, "Complaint Front Desk Manager"),
+	(200, "Complaint Deputy Store Manager"),
+	(2000, "Complaint Store Manager"),
+	(0, "Complaint Vice President"),
+)
+# What earlier versions seeded: replaced by the spec's matrix where an administrator never changed it (patch).
+PREVIOUS_COMPENSATION_TIERS = ((2000, "Complaint Manager"), (100000, "Complaint Bulletin Approver"))
 
 ROLES = (
 	"Complaint Manager",
@@ -15,6 +27,7 @@ ROLES = (
 	"Complaint Department Manager",
 	"Complaint Bulletin Approver",
 	"Complaint Penalty Executor",
+	*(role for _amount, role in COMPENSATION_TIERS),
 )
 
 # The spec's suggested defaults (administrators change them in Complaint Grade).
@@ -42,7 +55,6 @@ SERVICE_CENTER = "Customer Service Center"
 # Link defaults of Complaint Settings: set here, not in the JSON, because Frappe saves Singles with their JSON
 # defaults before after_install has created the grades and categories they point to.
 SETTINGS_LINKS = {"default_grade": "General", "default_category": "Product Quality"}
-COMPENSATION_TIERS = ((2000, "Complaint Manager"), (100000, "Complaint Bulletin Approver"))
 
 
 def seed_all() -> None:
@@ -53,6 +65,7 @@ def seed_all() -> None:
 	make_settings()
 	sync_auto_email_reports()  # the weekly reports' scheduled e-mail, disabled until recipients are set
 	make_workflow()  # after the settings: one transition per compensation tier role
+	sync_approver_roles()  # tier roles added in the settings since
 
 
 def make_roles() -> None:

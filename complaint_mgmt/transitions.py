@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from complaint_mgmt.calendar_hours import RuleError
+from complaint_mgmt.corrective_action import validate_corrective_action
 
 SPECIALIST_ROLES = ("Complaint Specialist", "Complaint Manager")
 DEPARTMENT_ROLES = ("Complaint Handler", "Complaint Department Manager")
@@ -127,16 +128,11 @@ def validate_close_request(
 	compensation_amount: float | None,
 ) -> None:
 	"""A close request needs a result, a root cause and a concrete corrective action (not "training")."""
-	from complaint_mgmt.rules import is_vague_action  # rules re-exports this module: import late
-
 	if not (resolution or "").strip():
 		raise RuleError("A close request needs the resolution.")
 	if not (root_cause or "").strip():
 		raise RuleError("A close request needs the root cause.")
-	if is_vague_action(corrective_action):
-		raise RuleError(
-			"The corrective action is too vague: describe a concrete corrective or preventive action."
-		)
+	validate_corrective_action(corrective_action)
 	if compensation_amount is not None and compensation_amount < 0:
 		raise RuleError("The compensation amount must not be negative.")
 

@@ -99,3 +99,34 @@ def make_actions() -> None:
 			frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
 				ignore_permissions=True  # installer context
 			)
+
+
+def sync_approver_roles() -> None:
+	"""Give every compensation tier's role the transitions the tier decides (Approve Close...): a role added
+	in Complaint Settings can approve at once. Only adds rows; the API still checks the amount's tier."""
+	if not frappe.db.exists("Workflow", WORKFLOW_NAME):
+		return
+	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+	existing = {(row.state, row.action, row.next_state, row.allowed) for row in workflow.transitions}
+	added = False
+	for t in rules.TRANSITIONS:
+		if t.roles:
+			continue
+		for role in approver_roles():
+			if (t.state, t.action, t.next_state, role) not in existing:
+				workflow.append(
+					"transitions",
+					{
+						"state": t.state,
+						"action": t.action,
+						"next_state": t.next_state,
+						"allowed": role,
+						"allow_self_approval": 1,
+						"condition": t.condition,
+					},
+				)
+				existing.add((t.state, t.action, t.next_state, role))
+				added = True
+	if added:
+		# the settings' editor may not write Workflows: the app keeps the approvers in step with the tiers
+		workflow.save(ignore_permissions=True)

@@ -473,7 +473,7 @@ def test_valid_tiers() -> None:
 	[
 		[(200, "A"), (50, "B")],
 		[(50, "A"), (50, "B")],
-		[(0, "A")],
+		[(0, "A"), (50, "B")],  # only the last row may be open (no ceiling)
 		[(-5, "A")],
 		[(50, "")],
 		[(50, "  ")],
@@ -498,7 +498,6 @@ def test_invalid_tiers(tiers: list) -> None:
 		(2000, "Store Manager"),
 		(5000, "Vice President"),
 		(10000, "Vice President"),
-		(25000, "Vice President"),
 	],
 )
 def test_approver_role(amount: float, role: str | None) -> None:
@@ -508,6 +507,12 @@ def test_approver_role(amount: float, role: str | None) -> None:
 
 def test_approver_role_without_tiers() -> None:
 	assert approver_role(100, []) is None
+
+
+def test_approver_role_above_every_bounded_ceiling_needs_an_open_tier() -> None:
+	with pytest.raises(RuleError, match="above the highest ceiling"):
+		approver_role(25000, TIERS)  # the old rule gave the highest bounded tier
+	assert approver_role(25000, [*TIERS[:3], (0, "Vice President")]) == "Vice President"
 
 
 # --- corrective actions -------------------------------------------------------------------------------------

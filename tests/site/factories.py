@@ -35,6 +35,12 @@ TEST_USERS = {
 	"cm-portal-a@example.com": (),  # website users (no desk role): the customers' portal and web form
 	"cm-portal-b@example.com": (),
 	"cm-intake-spec@example.com": ("Complaint Specialist",),
+	# compensation tiers (test_authority.py)
+	"cm-tier-0@example.com": ("Complaint Front Desk Manager",),
+	"cm-tier-1@example.com": ("Complaint Deputy Store Manager",),
+	"cm-tier-2@example.com": ("Complaint Store Manager",),
+	"cm-tier-3@example.com": ("Complaint Vice President",),
+	"cm-sysmgr-retention@example.com": ("System Manager",),  # test_retention.py
 }
 
 

@@ -7,7 +7,6 @@ from frappe.model.workflow import apply_workflow
 from complaint_mgmt import api
 from tests.site.api_setup import (
 	FINANCE,
-	GM,
 	GOOD_ACTION,
 	HANDLER,
 	MGR,
@@ -111,16 +110,20 @@ def close_requested_with(amount: float) -> str:
 	return name
 
 
-def test_tier_approval_manager_up_to_its_ceiling():
+STORE_MANAGER, VICE_PRESIDENT = "cm-tier-2@example.com", "cm-tier-3@example.com"  # factories.TEST_USERS
+
+
+def test_tier_approval_store_manager_up_to_its_ceiling():
 	name = close_requested_with(2000)
-	assert call(MGR, api.approve_close, name).approved_by == MGR
+	refused(MGR, frappe.PermissionError, api.approve_close, name, match="Complaint Store Manager")
+	assert call(STORE_MANAGER, api.approve_close, name).approved_by == STORE_MANAGER
 
 
-def test_tier_approval_above_the_manager_needs_the_higher_role():
+def test_tier_approval_above_every_ceiling_needs_the_open_tier():
 	name = close_requested_with(5000)
-	refused(MGR, frappe.PermissionError, api.approve_close, name, match="Complaint Bulletin Approver")
-	doc = call(GM, api.approve_close, name)  # the approver only reads complaints otherwise
-	assert (doc.status, doc.approved_by) == ("Closed", GM)
+	refused(STORE_MANAGER, frappe.PermissionError, api.approve_close, name, match="Complaint Vice President")
+	doc = call(VICE_PRESIDENT, api.approve_close, name)  # the approver only reads complaints otherwise
+	assert (doc.status, doc.approved_by) == ("Closed", VICE_PRESIDENT)
 
 
 @pytest.mark.parametrize(
@@ -131,6 +134,9 @@ def test_tier_approval_above_the_manager_needs_the_higher_role():
 		(("Replaced", "Wrong part", ""), "vague"),
 		(("Replaced", "Wrong part", "training"), "vague"),
 		(("Replaced", "Wrong part", "加强培训"), "vague"),
+		(("Replaced", "Wrong part", "加强培训，加强检查"), "generic measures"),
+		(("Replaced", "Wrong part", "加强管理、加强培训"), "generic measures"),
+		(("Replaced", "Wrong part", "Strengthen staff training"), "generic measures"),
 	],
 )
 def test_vague_close_request_is_refused(args, match):

@@ -63,9 +63,21 @@ def test_settings_defaults():
 	assert settings.repeat_complaint_days == 30
 	assert not settings.use_business_hours
 	assert [(t.up_to_amount, t.approver_role) for t in settings.compensation_tiers] == [
-		(2000, "Complaint Manager"),
-		(100000, "Complaint Bulletin Approver"),
+		(50, "Complaint Front Desk Manager"),
+		(200, "Complaint Deputy Store Manager"),
+		(2000, "Complaint Store Manager"),
+		(0, "Complaint Vice President"),  # the open top tier: no ceiling
 	]
+	assert settings.retention_days == 730
+
+
+def test_tiers_are_seeded_only_into_an_empty_table():
+	settings = frappe.get_single("Complaint Settings")
+	settings.set("compensation_tiers", [{"up_to_amount": 500, "approver_role": "Complaint Manager"}])
+	settings.save()
+	seed.make_settings()
+	tiers = frappe.get_single("Complaint Settings").compensation_tiers
+	assert [(t.up_to_amount, t.approver_role) for t in tiers] == [(500, "Complaint Manager")]
 
 
 def test_seeding_is_idempotent():

@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, escape_html, validate_email_address
 
-from complaint_mgmt import adapters, intake_limits, rules
+from complaint_mgmt import adapters, intake_limits, retention_rules, rules, workflow
 
 HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
@@ -42,6 +42,7 @@ class ComplaintSettings(Document):
 		penalize_return_visit: DF.Check
 		repeat_complaint_days: DF.Int
 		repeat_period_days: DF.Int
+		retention_days: DF.Int
 		return_visit_hours: DF.Float
 		trusted_proxy_ip_header: DF.Data | None
 		use_business_hours: DF.Check
@@ -62,6 +63,7 @@ class ComplaintSettings(Document):
 		self.validate_warning_percent()
 		self.validate_business_hours()
 		self.validate_compensation_tiers()
+		self.validate_retention_days()
 		self.validate_recipients()
 		self.validate_default_grade()
 		self.validate_intake_limits()
@@ -103,6 +105,15 @@ class ComplaintSettings(Document):
 			rules.validate_tiers([(row.up_to_amount, row.approver_role) for row in self.compensation_tiers])
 		except rules.RuleError as err:
 			adapters.throw(err, title=_("Invalid compensation tiers"))
+
+	def validate_retention_days(self):
+		"""Records are kept for two years at least (spec §6); empty takes the default."""
+		if not cint(self.retention_days):
+			self.retention_days = retention_rules.DEFAULT_RETENTION_DAYS
+		try:
+			retention_rules.validate_retention_days(cint(self.retention_days))
+		except rules.RuleError as err:
+			adapters.throw(err, title=_("Invalid setting"))
 
 	def validate_recipients(self):
 		for address in self.recipient_list():
@@ -147,3 +158,4 @@ class ComplaintSettings(Document):
 
 		frappe.clear_document_cache(self.doctype, self.name)
 		recompute.on_settings_update(self)  # stored deadlines of open complaints follow the new settings
+		workflow.sync_approver_roles()  # a compensation tier's role may approve at once
