@@ -111,6 +111,10 @@ scheduler_events = {
 		# The deadline sweep (complaint_mgmt/deadlines.py), enqueued on the long queue, deduplicated.
 		"*/5 * * * *": ["complaint_mgmt.deadlines.schedule_sweep"],
 		# The weekly penalty bulletin, made once the settings' report day and time have passed (weekly.py).
-		"*/15 * * * *": ["complaint_mgmt.weekly.scheduled_bulletin"],
+		# The report e-mails of the previous week / calendar month, once per period (weekly_mail.py).
+		"*/15 * * * *": [
+			"complaint_mgmt.weekly.scheduled_bulletin",
+			"complaint_mgmt.weekly_mail.send_due_reports",
+		],
 	},
 }

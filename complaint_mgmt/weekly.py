@@ -4,8 +4,8 @@
   department into a draft Complaint Penalty Bulletin (one per week, named CPB-<week start>); the scheduler
   (`scheduled_bulletin`, a cron entry in hooks.py) makes it once the settings' report day and time have passed;
   the Complaint Bulletin Approver signs it by submitting; on submit it goes to the leaders and departments.
-- The scheduled e-mail of the weekly reports: Frappe's Auto Email Report, one per weekly report, kept in step with
-  Complaint Settings (recipients, report day) and disabled while there are no recipients.
+- The scheduled e-mail of the weekly (and monthly) reports is complaint_mgmt.weekly_mail; Auto Email Reports that
+  earlier versions made for them are switched off (`sync_auto_email_reports`).
 """
 
 import datetime
@@ -17,11 +17,10 @@ from frappe.utils import add_days, flt, get_datetime, get_time, getdate, now_dat
 
 from complaint_mgmt import adapters, rules
 from complaint_mgmt.notify import notify
+from complaint_mgmt.weekly_mail import MONTHLY_REPORTS, REPORT_OWNER, WEEKLY_REPORTS
 
 BULLETIN = "Complaint Penalty Bulletin"
 BULLETIN_ROLES = ("Complaint Manager", "Complaint Bulletin Approver")
-WEEKLY_REPORTS = ("Weekly Complaint Summary", "Irrational Complaint Statistics", "Complaint Penalty Summary")
-REPORT_OWNER = "Administrator"
 
 
 def previous_week_start(day: datetime.date | None = None) -> datetime.date:
@@ -168,36 +167,23 @@ def on_bulletin_submit(doc) -> None:
 	notify([*managers, *leaders], subject, doc.doctype, doc.name, "<br>".join([subject, *lines]))
 
 
-# Scheduled e-mail of the weekly reports ----------------------------------------------------------------------
+# Auto Email Reports of earlier versions ----------------------------------------------------------------------
 
 
 def sync_auto_email_reports(doc=None, method=None) -> None:
-	"""One Auto Email Report per weekly report, sent on the report day to the settings' recipients; disabled
-	while there are none. Runs on install/migrate (seed) and whenever Complaint Settings is saved."""
-	settings = doc if doc is not None else frappe.get_single("Complaint Settings")
-	recipients = "\n".join(settings.recipient_list())
-	for report in WEEKLY_REPORTS:
-		if not frappe.db.exists("Report", report):
-			continue
-		name = frappe.db.get_value("Auto Email Report", {"report": report, "user": REPORT_OWNER}, "name")
-		aer = frappe.get_doc("Auto Email Report", name) if name else frappe.new_doc("Auto Email Report")
-		aer.update(
-			{
-				"report": report,
-				"user": REPORT_OWNER,
-				"enabled": 1 if recipients else 0,
-				"email_to": recipients,
-				"frequency": "Weekly",
-				"day_of_week": settings.weekly_report_day or "Friday",
-				"format": aer.format or "HTML",
-				"send_if_data": 0,
-				"filters": aer.filters or "{}",
-				"dynamic_date_period": "Weekly",
-				"from_date_field": "from_date",
-				"to_date_field": "to_date",
-			}
-		)
-		# Recipients may be empty (the report stays disabled until they are set), so skip the mandatory check;
-		# made by the app for the site (installer or settings save by a Complaint Manager / System Manager).
-		aer.flags.ignore_mandatory = True
-		aer.save(ignore_permissions=True)
+	"""The report e-mails are sent by complaint_mgmt.weekly_mail (the configured previous week / calendar month,
+	once per period). Earlier versions made one Auto Email Report per weekly report with Frappe's dynamic
+	"Weekly" period (the rolling 7 days up to Frappe's daily run): those are switched off, so no report goes out
+	twice or for the wrong days. Runs on install/migrate (seed) and whenever Complaint Settings is saved."""
+	legacy = frappe.get_all(
+		"Auto Email Report",
+		filters={
+			"report": ("in", (*WEEKLY_REPORTS, *MONTHLY_REPORTS)),
+			"user": REPORT_OWNER,
+			"enabled": 1,
+			"dynamic_date_period": ("is", "set"),
+		},
+		pluck="name",
+	)
+	for name in legacy:
+		frappe.db.set_value("Auto Email Report", name, "enabled", 0)

@@ -1,5 +1,5 @@
 """The weekly penalty bulletin (generation, idempotence, signing and sending, execution), its scheduling through
-the hooks' cron entry, and the scheduled e-mail of the weekly reports (Auto Email Report)."""
+the hooks' cron entry (the scheduled e-mail of the reports: tests/site/test_report_mail.py)."""
 
 import frappe
 import pytest
@@ -187,28 +187,6 @@ def test_schedule_follows_the_settings(week):
 	set_settings(weekly_report_day="Monday", weekly_report_time="08:00:00", week_starts_on="Monday")
 	assert weekly.scheduled_bulletin("2019-03-11 07:59") is None
 	assert weekly.scheduled_bulletin("2019-03-11 08:00") == "CPB-2019-03-04"
-
-
-def test_weekly_reports_are_emailed_through_auto_email_report(week):
-	def reports():
-		return {
-			r.report: r
-			for r in frappe.get_all(
-				"Auto Email Report",
-				filters={"report": ("in", weekly.WEEKLY_REPORTS)},
-				fields=["report", "enabled", "email_to", "frequency", "day_of_week", "dynamic_date_period"],
-			)
-		}
-
-	set_settings(weekly_report_recipients="")
-	assert set(reports()) == set(weekly.WEEKLY_REPORTS)
-	assert all(not r.enabled for r in reports().values())
-	set_settings(weekly_report_recipients="boss@example.com\nfinance@example.com", weekly_report_day="Monday")
-	for report in reports().values():
-		assert (report.enabled, report.frequency, report.day_of_week) == (1, "Weekly", "Monday")
-		assert report.email_to.split() == ["boss@example.com", "finance@example.com"]
-		assert report.dynamic_date_period == "Weekly"
-	assert len(reports()) == 3
 
 
 def test_penalty_bulletin_print_format(week):

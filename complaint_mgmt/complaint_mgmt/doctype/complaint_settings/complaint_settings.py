@@ -38,6 +38,10 @@ class ComplaintSettings(Document):
 		intake_limit_global: DF.Int
 		intake_limit_per_sender: DF.Int
 		monthly_multiplier: DF.Float
+		monthly_report_day: DF.Int
+		monthly_report_last_sent: DF.Date | None
+		monthly_report_recipients: DF.SmallText | None
+		monthly_report_time: DF.Time | None
 		orders_per_week: DF.Int
 		penalize_return_visit: DF.Check
 		repeat_complaint_days: DF.Int
@@ -53,6 +57,7 @@ class ComplaintSettings(Document):
 		weekly_report_day: DF.Literal[
 			"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
 		]
+		weekly_report_last_sent: DF.Date | None
 		weekly_report_recipients: DF.SmallText | None
 		weekly_report_time: DF.Time | None
 		working_windows: DF.Table[ComplaintWorkingWindow]
@@ -116,8 +121,14 @@ class ComplaintSettings(Document):
 			adapters.throw(err, title=_("Invalid setting"))
 
 	def validate_recipients(self):
-		for address in self.recipient_list():
+		from complaint_mgmt.weekly_mail import address_list
+
+		for address in [*self.recipient_list(), *address_list(self.monthly_report_recipients)]:
 			validate_email_address(address, throw=True)
+		if self.monthly_report_day in (None, ""):
+			self.monthly_report_day = 1
+		if not 1 <= cint(self.monthly_report_day) <= 31:
+			frappe.throw(_("Monthly Report Day must be between 1 and 31."), title=_("Invalid setting"))
 
 	def validate_default_grade(self):
 		"""Customers' web and e-mail complaints start at this grade: it must run the normal clocks."""
