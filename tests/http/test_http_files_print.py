@@ -96,7 +96,11 @@ PROBES = [
 	Probe(
 		"get_html_and_style[made-up complaint]", html_and_style(made_up_complaint, HANDLING), closable=True
 	),
-	Probe("get_html_and_style[made-up notice]", html_and_style(made_up_notice, "Complaint Penalty Notice")),
+	Probe(
+		"get_html_and_style[made-up notice]",
+		html_and_style(made_up_notice, "Complaint Penalty Notice"),
+		closable=True,
+	),
 	Probe(
 		"download_pdf[B]",
 		lambda sess, s: sess.get_method(
