@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime
 
-from complaint_mgmt import rules
+from complaint_mgmt import clocks, rules
 
 GRADE_FIELDS = (
 	"name",
@@ -93,7 +93,15 @@ def milestones(doc) -> rules.Milestones:
 		first_replied_on=_dt(doc.first_replied_on),
 		close_requested_on=_dt(doc.close_requested_on),
 		return_visited_on=_dt(doc.return_visited_on),
+		transfer_started_on=_dt(doc.get("transfer_started_on")),
 	)
+
+
+def channel_hours(channel: str | None, settings=None) -> float | None:
+	"""The response target (hours) of `channel` in Complaint Settings, None without one."""
+	settings = settings or get_settings()
+	targets = {row.channel: row.response_hours for row in settings.get("channel_targets") or []}
+	return clocks.channel_target(targets, channel)
 
 
 def pauses(doc) -> list[tuple[datetime, datetime | None]]:

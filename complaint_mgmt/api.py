@@ -7,9 +7,9 @@ action (its controller recomputes the deadlines) and returns the complaint as a 
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, flt, get_datetime
+from frappe.utils import cint, escape_html, flt, get_datetime
 
-from complaint_mgmt import adapters, privacy, procedure, rules, transitions
+from complaint_mgmt import adapters, clocks, privacy, procedure, rules, transitions
 from complaint_mgmt.complaint_mgmt.doctype.complaint.complaint import BREACH_FLAGS, DUE_FIELDS
 from complaint_mgmt.procedure import begin, load, required, tell
 
@@ -43,12 +43,16 @@ def transfer(
 	note = (note or "").strip() or None
 	if doc.irrational_stage:
 		note = _irrational_transfer(doc, follow_up_mode, irrational_reason, note)
-	procedure.supersede_records(doc.name)
+	procedure.supersede_records(doc.name, first_replied_on=doc.first_replied_on)
+	if doc.transferred_on:  # a re-transfer: the new department's clocks start with its own record
+		doc.update(clocks.RESTART_ON_RETRANSFER)
+		doc.transfer_round = cint(doc.transfer_round) + 1
+		doc.transfer_started_on = procedure.now()
 	doc.department, doc.receiver = department, receiver
 	doc.transferred_on = doc.transferred_on or procedure.now()
 	if not doc.specialist and set(frappe.get_roles()) & set(transitions.SPECIALIST_ROLES):
 		doc.specialist = frappe.session.user
-	procedure.save(doc, transition)
+	procedure.save(doc, transition, note=_("To {0}. {1}").format(department, note or ""))
 	record = procedure.issue_record(doc, note)
 	subject = _("Complaint {0} was transferred to you: please acknowledge it.").format(doc.name)
 	procedure.assign(doc, receiver, subject)
@@ -109,7 +113,7 @@ def reply(complaint: str, content: str) -> dict:
 	when = procedure.now()
 	doc.append("replies", {"replied_on": when, "replied_by": frappe.session.user, "content": content})
 	doc.first_replied_on = doc.first_replied_on or when
-	procedure.save(doc, transition)
+	procedure.save(doc, transition, note=content)
 	doc.add_comment("Comment", _("Reply: {0}").format(escape_html(content)))
 	tell(procedure.service_center_users(doc), _("Complaint {0} got a reply.").format(doc.name), doc, content)
 	return privacy.readable(doc)
@@ -150,13 +154,16 @@ def record_return_visit(complaint: str, satisfied: bool, notes: str | None = Non
 	"""The service center's return visit: satisfied goes to approval, not satisfied rejects the close request."""
 	doc = load(complaint)
 	satisfied = bool(satisfied) and str(satisfied).lower() not in ("0", "false")
-	transition = begin(doc, "Record Return Visit" if satisfied else "Reject Close")
+	if satisfied:
+		transition = begin(doc, "Record Return Visit")
+	else:
+		transition = begin(doc, "Reject Close", transitions.close_rejected_state(doc.irrational_stage))
 	doc.return_visit_notes = (notes or "").strip() or None
 	if satisfied:
 		doc.satisfied, doc.return_visited_on = 1, procedure.now()
 	else:
-		doc.satisfied, doc.return_visited_on, doc.close_requested_on = 0, None, None
-	procedure.save(doc, transition)
+		procedure.start_new_close_cycle(doc)
+	procedure.save(doc, transition, note=doc.return_visit_notes)
 	if not satisfied:
 		doc.add_comment(
 			"Info",
@@ -182,12 +189,14 @@ def approve_close(complaint: str) -> dict:
 	role = procedure.approver_role(doc)
 	transition = begin(doc, "Approve Close", role=role)
 	doc.closed_on = procedure.now()
+	# a deferred complaint is judged against the closing deadline it had when it was deferred
+	due = doc.close_due_at_deferral if doc.irrational_stage == transitions.SECONDARY else doc.close_due
 	doc.closure_type = rules.closure_type(
-		get_datetime(doc.close_requested_on), get_datetime(doc.close_due) if doc.close_due else None
+		get_datetime(doc.close_requested_on), get_datetime(due) if due else None
 	)
 	doc.approved_by = frappe.session.user
 	# the approver's right comes from the compensation tier's role (checked by begin), not from write access
-	procedure.save(doc, transition, ignore_permissions=True)
+	procedure.save(doc, transition, ignore_permissions=True, note=_(doc.closure_type))
 	procedure.close_todos(doc.name)
 	tell(
 		[*procedure.department_people(doc), *procedure.service_center_users(doc)],
@@ -222,7 +231,7 @@ def request_deferral(complaint: str, reason: str) -> dict:
 	transition = begin(doc, "Request Deferral")
 	doc.deferral_reason = required(reason, _("A deferral request needs a reason."))
 	doc.deferral_requested_on = procedure.now()
-	procedure.save(doc, transition)
+	procedure.save(doc, transition, note=doc.deferral_reason)
 	tell(
 		procedure.service_center_users(doc),
 		_("Complaint {0}: deferral requested, please review it.").format(doc.name),
@@ -241,11 +250,12 @@ def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
 		transitions.validate_follow_up_mode(follow_up_mode)
 	except rules.RuleError as err:
 		adapters.throw(err, title=_("Follow-up mode missing"))
-	doc.irrational_stage, doc.follow_up_mode = "Secondary", follow_up_mode
+	doc.irrational_stage, doc.follow_up_mode = transitions.SECONDARY, follow_up_mode
+	doc.deferral_approved_on, doc.close_due_at_deferral = procedure.now(), doc.close_due
 	for clock, field in DUE_FIELDS.items():
 		if not doc.get(BREACH_FLAGS[clock]):
 			doc.set(field, None)  # no clock runs on a deferred complaint; breached ones stay on record
-	procedure.save(doc, transition)
+	procedure.save(doc, transition, note=_(follow_up_mode))
 	procedure.close_todos(doc.name)
 	tell(
 		procedure.department_people(doc),
@@ -262,7 +272,7 @@ def reject_deferral(complaint: str, reason: str | None = None) -> dict:
 	target = transitions.deferral_rejected_state(bool(doc.first_replied_on))
 	transition = begin(doc, "Reject Deferral", target)
 	doc.deferral_requested_on = None
-	procedure.save(doc, transition)
+	procedure.save(doc, transition, note=reason)
 	message = _("Deferral rejected. {0}").format(escape_html((reason or "").strip()))
 	doc.add_comment("Info", message)
 	tell(
@@ -279,7 +289,7 @@ def pause(complaint: str, reason: str) -> dict:
 	reason = required(reason, _("A pause needs a reason."))
 	doc.append("pauses", {"paused_on": procedure.now(), "reason": reason})
 	doc.status_before_pause = doc.status
-	procedure.save(doc, transition)
+	procedure.save(doc, transition, note=reason)
 	return privacy.readable(doc)
 
 
@@ -300,62 +310,6 @@ def resume(complaint: str) -> dict:
 	return privacy.readable(doc)
 
 
-@frappe.whitelist(methods=["POST"])
-def regrade(
-	complaint: str,
-	reason: str,
-	grade: str | None = None,
-	category: str | None = None,
-	channel: str | None = None,
-	received_on: str | None = None,
-) -> dict:
-	"""The service center corrects what drives the clocks (grade, category, channel, received_on) after
-	registration, with a reason kept as an escalation row. Clocks that have started keep their deadlines."""
-	doc = load(complaint)
-	if not set(frappe.get_roles()) & set(transitions.SPECIALIST_ROLES):
-		procedure.raise_permission(
-			_("Only the service center ({0}) can regrade a complaint.").format(
-				", ".join(_(r) for r in transitions.SPECIALIST_ROLES)
-			)
-		)
-	if doc.status in rules.TERMINAL_STATUSES:
-		frappe.throw(
-			_("A complaint that is {0} cannot be regraded.").format(_(doc.status)), title=_("Not allowed")
-		)
-	reason = required(reason, _("A regrade needs a reason."))
-	changes = {
-		field: value
-		for field, value in (
-			("grade", grade),
-			("category", category),
-			("channel", channel),
-			("received_on", get_datetime(received_on) if received_on else None),
-		)
-		if value not in (None, "") and str(value) != str(doc.get(field) or "")
-	}
-	if not changes:
-		frappe.throw(_("The regrade changes nothing."), title=_("Missing information"))
-	from_grade = doc.grade
-	described = "; ".join(
-		f"{_(doc.meta.get_label(f))}: {doc.get(f) or ''} → {value}" for f, value in changes.items()
-	)
-	doc.update(changes)
-	doc.append(
-		"escalations",
-		{
-			"from_grade": from_grade,
-			"to_grade": doc.grade,
-			"escalated_on": procedure.now(),
-			"reason": _("Regrade by {0}: {1} ({2})").format(frappe.session.user, reason, described),
-		},
-	)
-	doc.flags.freeze_started_clocks = True  # a regrade moves only the clocks that have not started
-	doc.flags.regrade = True
-	procedure.save(doc, None)
-	tell(procedure.department_people(doc), _("Complaint {0} was regraded.").format(doc.name), doc, reason)
-	return privacy.readable(doc)
-
-
 @frappe.whitelist()
 def earlier_complaints(complaint: str) -> list[dict]:
 	"""The same customer's earlier complaints in the same category (repeat complaints), for the form."""
@@ -368,3 +322,7 @@ def actions(complaint: str) -> list[str]:
 	"""The actions possible now (order of steps only; roles are checked when an action is taken)."""
 	doc = load(complaint, "read")
 	return transitions.allowed_actions(doc.status)
+
+
+# The review actions live in complaint_mgmt/api_review.py; they are part of this API (the desk calls them here).
+from complaint_mgmt.api_review import regrade, reject_closure  # noqa: E402, F401

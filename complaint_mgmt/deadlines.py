@@ -20,16 +20,11 @@ from frappe import _
 from frappe.model.naming import set_new_name
 from frappe.utils import cint, flt, get_datetime, now_datetime
 
-from complaint_mgmt import adapters, rules, sweep_rules
+from complaint_mgmt import adapters, clocks, rules, sweep_rules
 from complaint_mgmt.complaint_mgmt.doctype.complaint.complaint import BREACH_FLAGS, DUE_FIELDS
 from complaint_mgmt.notify import notify
 
-WARNED_FLAGS = {
-	"Transfer": "transfer_warned",
-	"First Reply": "first_reply_warned",
-	"Close": "close_warned",
-	"Return Visit": "return_visit_warned",
-}
+WARNED_FLAGS = clocks.WARNED_FLAGS
 BATCH_SIZE = 200
 SWEEP_JOB_ID = "complaint_mgmt:deadline_sweep"
 # The only columns the sweep writes (see _record).
@@ -78,7 +73,8 @@ def clock_state(doc) -> sweep_rules.ClockState:
 		repeats_issued=cint(doc.repeat_periods_issued),
 		running=running,
 		pauses=adapters.pauses(doc),
-		deferral_requested_on=_dt(doc.deferral_requested_on) if doc.status == "Deferral Requested" else None,
+		deferral_requested_on=_dt(doc.deferral_requested_on),
+		status=doc.status,
 	)
 
 
@@ -282,7 +278,6 @@ def _escalate(doc, event: sweep_rules.Event, ctx: SweepContext):
 	doc.original_grade = doc.original_grade or doc.grade
 	doc.grade = target
 	doc.escalation_count = cint(doc.escalation_count) + 1
-	doc.flags.freeze_started_clocks = True  # an escalation changes only clocks that have not started
 	return row
 
 
@@ -300,6 +295,11 @@ def _issue_notice(doc, event: sweep_rules.Event, ctx: SweepContext) -> str | Non
 	department, user = _responsible(doc, event.clock, event.at, ctx)
 	if not department:
 		frappe.throw(_("No service center department is set up to receive the penalty notice."))
+	period = (
+		event.period
+		if event.kind == sweep_rules.REPEAT
+		else clocks.breach_period(event.clock, cint(doc.transfer_round), cint(doc.close_request_cycle))
+	)
 	base, multiplier, _amount = rules.penalty(
 		adapters.get_grade(doc.grade), breach_type, event.period, ctx.multiplier
 	)
@@ -310,7 +310,7 @@ def _issue_notice(doc, event: sweep_rules.Event, ctx: SweepContext) -> str | Non
 			"department": department,
 			"responsible_user": user,
 			"breach_type": breach_type,
-			"period": event.period,
+			"period": period,
 			"grade": doc.grade,
 			"base_amount": base,
 			"multiplier": multiplier,

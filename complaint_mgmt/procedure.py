@@ -5,9 +5,9 @@ and keep the transfer records and the receivers' ToDo inbox in step."""
 import frappe
 from frappe import _
 from frappe.model.workflow import get_workflow_name
-from frappe.utils import flt, now_datetime
+from frappe.utils import cint, flt, now_datetime
 
-from complaint_mgmt import adapters, rules
+from complaint_mgmt import adapters, clocks, rules
 from complaint_mgmt.notify import notify
 
 WORKFLOW_DOCTYPE = "Complaint"
@@ -92,10 +92,26 @@ def is_department_member(department: str | None, user: str | None = None) -> boo
 	return frappe.get_cached_doc("Complaint Department", department).is_member(user or frappe.session.user)
 
 
-def save(doc, transition: rules.Transition | None, ignore_permissions: bool = False):
-	"""Move the complaint to the transition's next state (None: stays) and save it as a procedure action."""
+def save(
+	doc,
+	transition: rules.Transition | None,
+	ignore_permissions: bool = False,
+	note: str | None = None,
+	action: str | None = None,
+):
+	"""Move the complaint to the transition's next state (None: stays), log the step (action, user, instant,
+	note: every hand-over keeps its timestamp) and save it as a procedure action."""
 	if transition:
 		doc.status = transition.next_state
+	doc.append(
+		"steps",
+		{
+			"action": action or (transition.action if transition else ""),
+			"done_on": now(),
+			"done_by": frappe.session.user,
+			"note": (note or "").strip()[:1000] or None,
+		},
+	)
 	doc.flags.procedure_action = True
 	try:
 		# ignore_permissions only where the caller's right was checked otherwise (see the callers)
@@ -103,6 +119,12 @@ def save(doc, transition: rules.Transition | None, ignore_permissions: bool = Fa
 	finally:
 		doc.flags.procedure_action = False
 	return doc
+
+
+def start_new_close_cycle(doc) -> None:
+	"""A rejected close request: the Close clock runs again, the next request gets a new return-visit clock."""
+	doc.update(clocks.NEW_CLOSE_CYCLE)
+	doc.close_request_cycle = cint(doc.close_request_cycle) + 1
 
 
 def required(value: str | None, message: str) -> str:
@@ -131,8 +153,9 @@ def open_record(complaint: str, department: str | None) -> str | None:
 	)
 
 
-def supersede_records(complaint: str) -> list[str]:
-	"""Mark every earlier (issued or acknowledged) record superseded; they are kept. Returns their names."""
+def supersede_records(complaint: str, first_replied_on=None) -> list[str]:
+	"""Mark every earlier (issued or acknowledged) record superseded; they are kept, an acknowledged one with
+	its department's first reply. Returns their names."""
 	names = frappe.get_all(
 		"Complaint Transfer Record",
 		filters={"complaint": complaint, "status": ("in", ("Issued", "Acknowledged"))},
@@ -140,6 +163,8 @@ def supersede_records(complaint: str) -> list[str]:
 	)
 	for name in names:
 		record = frappe.get_doc("Complaint Transfer Record", name)
+		if record.status == "Acknowledged":
+			record.first_replied_on = record.first_replied_on or first_replied_on
 		record.status = "Superseded"
 		# the caller's right to transfer the complaint was checked by begin()
 		record.save(ignore_permissions=True)

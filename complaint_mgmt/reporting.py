@@ -13,7 +13,7 @@ from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, date_diff, flt, getdate
 
-from complaint_mgmt import rules
+from complaint_mgmt import clocks, rules
 from complaint_mgmt.permissions import is_restricted, user_departments
 
 # clock -> (due field, field that stops the clock)
@@ -62,10 +62,36 @@ def sum_if(condition, value):
 	return Sum(Case().when(condition, value).else_(0))
 
 
+def clock_stopped(c, clock: str):
+	"""SQL condition: `clock` has stopped, by the sweep's own definition (``clocks.CLOCK_STOPS``: a pending
+	deferral request stops the Close clock like a close request)."""
+	stops = [
+		c[field].isnotnull() if in_status is None else (c[field].isnotnull() & (c.status == in_status))
+		for field, in_status in clocks.CLOCK_STOPS[clock]
+	]
+	return Criterion.any(stops)
+
+
+def stop_instant(c, clock: str):
+	"""SQL term: when `clock` stopped (NULL: running), the earliest of its stops (``clocks.stopped_on``)."""
+	(first, _status), *others = clocks.CLOCK_STOPS[clock]
+	term = c[first]
+	for field, in_status in others:
+		counts = c[field].isnotnull() & (term.isnull() | (c[field] < term))
+		if in_status is not None:
+			counts = counts & (c.status == in_status)
+		term = Case().when(counts, c[field]).else_(term)
+	return term
+
+
+# Every column the stop of some clock reads (for reports that judge the clocks row by row in Python).
+STOP_COLUMNS = tuple(dict.fromkeys(f for stops in clocks.CLOCK_STOPS.values() for f, _status in stops))
+
+
 def overdue_condition(c, now: datetime, clock: str | None = None):
 	"""SQL condition: a running complaint past the due of `clock` (or of any clock) that has not stopped."""
-	clocks = [clock] if clock else list(CLOCK_FIELDS)
-	late = [(c[due] < now) & c[stop].isnull() for due, stop in (CLOCK_FIELDS[k] for k in clocks)]
+	clocks_ = [clock] if clock else list(CLOCK_FIELDS)
+	late = [(c[CLOCK_FIELDS[k][0]] < now) & ~clock_stopped(c, k) for k in clocks_]
 	return c.status.isin(rules.RUNNING_STATUSES) & Criterion.any(late)
 
 

@@ -94,6 +94,7 @@ class Milestones:
 	first_replied_on: datetime.datetime | None = None
 	close_requested_on: datetime.datetime | None = None  # the current, not-rejected close request
 	return_visited_on: datetime.datetime | None = None
+	transfer_started_on: datetime.datetime | None = None  # a re-transfer: the new department's record
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,11 @@ class Deadlines:
 
 
 def clock_start(clock: str, m: Milestones) -> datetime.datetime | None:
-	"""When `clock` starts (None: not started yet)."""
+	"""When `clock` starts (None: not started yet); after a re-transfer the Transfer clock of the new
+	department starts with its transfer record."""
 	_check_clock(clock)
+	if clock == "Transfer" and m.transfer_started_on is not None:
+		return m.transfer_started_on
 	return getattr(m, START_FIELDS[clock])
 
 
@@ -173,19 +177,6 @@ def is_breached(
 def breached_clocks(d: Deadlines, m: Milestones, now: datetime.datetime) -> list[str]:
 	"""The clocks breached at `now`, in `CLOCKS` order."""
 	return [clock for clock in CLOCKS if is_breached(d.due(clock), clock_stop(clock, m), now)]
-
-
-def frozen_for_regrade(d: Deadlines, m: Milestones) -> dict[str, datetime.datetime]:
-	"""Clocks whose due must survive a grade change: every started clock that has a due.
-
-	The procedure lets an escalation change only clocks that have not started yet; this includes
-	every breached clock.
-	"""
-	return {
-		clock: d.due(clock)
-		for clock in CLOCKS
-		if d.due(clock) is not None and clock_start(clock, m) is not None
-	}
 
 
 def warning_at(
@@ -284,27 +275,6 @@ def penalty(
 	}[breach_type]
 	factor = float(multiplier) if breach_type == "Monthly Repeat" else 1.0
 	return float(base), factor, float(base) * factor
-
-
-def repeat_period_due(close_due: datetime.datetime, k: int, period_days: float) -> datetime.datetime:
-	"""When monthly-repeat period `k` is due: `close_due + k * period` (always wall clock)."""
-	if period_days is None or period_days <= 0:
-		raise RuleError("The repeat period must be more than 0 days, not {0}.", period_days)
-	return close_due + k * datetime.timedelta(days=period_days)
-
-
-def due_repeat_periods(
-	close_due: datetime.datetime | None, now: datetime.datetime, period_days: float, last_issued: int = 0
-) -> list[int]:
-	"""Every period k > `last_issued` due by `now`, ascending (one entry per period)."""
-	if period_days is None or period_days <= 0:
-		raise RuleError("The repeat period must be more than 0 days, not {0}.", period_days)
-	if close_due is None or now < close_due:
-		return []
-	k_max = (now - close_due) // datetime.timedelta(days=period_days)
-	while k_max > 0 and repeat_period_due(close_due, k_max, period_days) > now:
-		k_max -= 1
-	return list(range(max(last_issued or 0, 0) + 1, k_max + 1))
 
 
 def closure_type(close_requested_on: datetime.datetime, close_due: datetime.datetime | None) -> str:

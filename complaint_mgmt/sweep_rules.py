@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from complaint_mgmt import clocks
 from complaint_mgmt.rules import (
 	CLOCKS,
 	WALL_CLOCK,
@@ -21,9 +22,6 @@ from complaint_mgmt.rules import (
 	Milestones,
 	Pause,
 	clock_start,
-	clock_stop,
-	due_repeat_periods,
-	repeat_period_due,
 	warning_at,
 )
 
@@ -46,8 +44,8 @@ class ClockState:
 	"""One complaint's clocks as the sweep sees them.
 
 	`running` is False for complaints that run no clocks (closed, deferred, waiting on the customer,
-	irrational). `deferral_requested_on` is set only while a deferral request is pending: a deferral
-	requested by the closing deadline stops the Close clock like a close request.
+	irrational). `status` and `deferral_requested_on`: a pending deferral request stops the Close clock
+	like a close request (``clocks.CLOCK_STOPS``).
 	"""
 
 	deadlines: Deadlines
@@ -58,6 +56,7 @@ class ClockState:
 	running: bool = True
 	pauses: Sequence[Pause] = ()
 	deferral_requested_on: datetime.datetime | None = None
+	status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,11 +78,16 @@ class Event:
 
 
 def stopped_on(clock: str, state: ClockState) -> datetime.datetime | None:
-	"""When `clock` stopped (None: running); a pending deferral request also stops the Close clock."""
-	stop = clock_stop(clock, state.milestones)
-	if clock == "Close" and state.deferral_requested_on is not None:
-		stop = state.deferral_requested_on if stop is None else min(stop, state.deferral_requested_on)
-	return stop
+	"""When `clock` stopped (None: running), by the one definition of ``clocks.CLOCK_STOPS``."""
+	m = state.milestones
+	values = {
+		"acknowledged_on": m.acknowledged_on,
+		"first_replied_on": m.first_replied_on,
+		"close_requested_on": m.close_requested_on,
+		"return_visited_on": m.return_visited_on,
+		"deferral_requested_on": state.deferral_requested_on,
+	}
+	return clocks.stopped_on(clock, values, state.status)
 
 
 def _late(due: datetime.datetime, stop: datetime.datetime | None) -> bool:
@@ -117,8 +121,8 @@ def pending_events(state: ClockState, settings: SweepSettings) -> list[Event]:
 	close_stop = stopped_on("Close", state)
 	if close_due is not None and _late(close_due, close_stop) and _repeat_periods_on(settings):
 		period = max(state.repeats_issued or 0, 0) + 1
-		at = repeat_period_due(close_due, period, settings.repeat_period_days)
-		if _late(at, close_stop):
+		at = clocks.repeat_due(close_due, period, settings.repeat_period_days, state.pauses)
+		if at is not None and _late(at, close_stop):
 			events.append(Event(at, REPEAT, "Close", period))
 	return sorted(events, key=lambda e: e.sort_key)
 
@@ -144,8 +148,10 @@ def due_events(state: ClockState, settings: SweepSettings, now: datetime.datetim
 	if any(e.kind == REPEAT for e in pending):
 		close_due = state.deadlines.due("Close")
 		close_stop = stopped_on("Close", state)
-		for period in due_repeat_periods(close_due, now, settings.repeat_period_days, state.repeats_issued):
-			at = repeat_period_due(close_due, period, settings.repeat_period_days)
+		for period in clocks.due_repeats(
+			close_due, now, settings.repeat_period_days, state.repeats_issued, state.pauses
+		):
+			at = clocks.repeat_due(close_due, period, settings.repeat_period_days, state.pauses)
 			if _late(at, close_stop):
 				events.append(Event(at, REPEAT, "Close", period))
 	return sorted(events, key=lambda e: e.sort_key)

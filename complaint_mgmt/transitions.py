@@ -34,6 +34,10 @@ TERMINAL_STATUSES = ("Closed", "Deferred")
 STOPPED_STATUSES = (*TERMINAL_STATUSES, WAITING)
 RUNNING_STATUSES = tuple(s for s in STATUSES if s not in STOPPED_STATUSES)
 FOLLOW_UP_MODES = ("Watch", "Monitor")
+SECONDARY = "Secondary"
+# Workflow conditions telling apart a deferred complaint's close request from any other
+WAS_DEFERRED = f'doc.irrational_stage == "{SECONDARY}"'
+NOT_DEFERRED = f'doc.irrational_stage != "{SECONDARY}"'
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,18 @@ TRANSITIONS: tuple[Transition, ...] = (
 	Transition("Acknowledge", "Transferred", "Acknowledged", DEPARTMENT_ROLES, by_department=True),
 	Transition("Reply", "Acknowledged", "Replied", DEPARTMENT_ROLES, by_department=True),
 	Transition("Reply", "Replied", "Replied", DEPARTMENT_ROLES, by_department=True),
-	Transition("Request Close", "Replied", "Close Requested", DEPARTMENT_ROLES, by_department=True),
+	# a deferred (secondary irrational) complaint can still be closed: request, return visit, approval
+	*(
+		Transition("Request Close", s, "Close Requested", DEPARTMENT_ROLES, by_department=True)
+		for s in ("Replied", "Deferred")
+	),
 	Transition("Record Return Visit", "Close Requested", "Return Visited", SPECIALIST_ROLES),
-	Transition("Reject Close", "Close Requested", "Replied", SPECIALIST_ROLES),
+	Transition("Reject Close", "Close Requested", "Replied", SPECIALIST_ROLES, condition=NOT_DEFERRED),
+	Transition("Reject Close", "Close Requested", "Deferred", SPECIALIST_ROLES, condition=WAS_DEFERRED),
 	Transition("Approve Close", "Return Visited", "Closed", ()),
+	# the approver may send the closure back (with a reason); the clocks keep running
+	Transition("Reject Closure", "Return Visited", "Replied", (), condition=NOT_DEFERRED),
+	Transition("Reject Closure", "Return Visited", "Deferred", (), condition=WAS_DEFERRED),
 	*(
 		Transition("Request Deferral", s, "Deferral Requested", DEPARTMENT_ROLES, by_department=True)
 		for s in ("Acknowledged", "Replied")
@@ -114,6 +126,12 @@ def resume_state(status_before_pause: str | None) -> str:
 	if status_before_pause not in PAUSABLE_STATUSES:
 		raise RuleError("The status before the pause is unknown: {0}.", status_before_pause)
 	return status_before_pause
+
+
+def close_rejected_state(irrational_stage: str | None) -> str:
+	"""A rejected close request (return visit or approver) goes back to Replied, a deferred complaint's
+	back to Deferred."""
+	return "Deferred" if irrational_stage == SECONDARY else "Replied"
 
 
 def deferral_rejected_state(first_replied: bool) -> str:

@@ -65,6 +65,7 @@ def make_workflow() -> None:
 	make_states()
 	make_actions()
 	if frappe.db.exists("Workflow", WORKFLOW_NAME):
+		add_missing_transitions()
 		return
 	workflow = frappe.get_doc(
 		{
@@ -83,6 +84,43 @@ def make_workflow() -> None:
 		}
 	)
 	workflow.insert(ignore_permissions=True)  # installer context: runs as Administrator, no user session
+	mark_all_offered()
+
+
+# Transitions the table gained after the first release (state, action, next_state): an existing workflow gets
+# them once on migrate; one an administrator removes afterwards stays removed (OFFERED_KEY remembers them).
+ADDED_LATER = (
+	("Deferred", "Request Close", "Close Requested"),
+	("Close Requested", "Reject Close", "Deferred"),
+	("Return Visited", "Reject Closure", "Replied"),
+	("Return Visited", "Reject Closure", "Deferred"),
+)
+OFFERED_KEY = "complaint_mgmt_workflow_offered"
+
+
+def add_missing_transitions() -> None:
+	"""Give an existing workflow the transitions added to the table since (once each): an upgrade brings the
+	new steps, an administrator's own changes are kept."""
+	offered = set(frappe.parse_json(frappe.db.get_default(OFFERED_KEY) or "[]"))
+	new = [key for key in ADDED_LATER if "|".join(key) not in offered]
+	if not new:
+		return
+	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+	for row in transition_rows():
+		if (row["state"], row["action"], row["next_state"]) in new:
+			workflow.append("transitions", row)
+	known_states = {row.state for row in workflow.states}
+	for state in STATUSES:
+		if state not in known_states:
+			for role in state_editors(state):
+				workflow.append("states", {"state": state, "doc_status": "0", "allow_edit": role})
+	workflow.save(ignore_permissions=True)  # installer context: the app brings its new steps
+	frappe.db.set_default(OFFERED_KEY, frappe.as_json(sorted(offered | {"|".join(k) for k in new})))
+
+
+def mark_all_offered() -> None:
+	"""A new workflow holds every transition of the table already."""
+	frappe.db.set_default(OFFERED_KEY, frappe.as_json(sorted("|".join(k) for k in ADDED_LATER)))
 
 
 def make_states() -> None:

@@ -20,16 +20,13 @@ from complaint_mgmt.rules import (
 	clock_stop,
 	closure_type,
 	compute_deadlines,
-	due_repeat_periods,
 	escalation_target,
-	frozen_for_regrade,
 	is_breached,
 	is_external_channel,
 	is_vague_action,
 	late_party,
 	parse_windows,
 	penalty,
-	repeat_period_due,
 	validate_grade,
 	validate_received_on,
 	validate_tiers,
@@ -154,17 +151,6 @@ def test_frozen_deadline_survives_stopped_clocks() -> None:
 def test_frozen_unknown_clock_rejected() -> None:
 	with pytest.raises(RuleError):
 		compute_deadlines(GENERAL, Milestones(at(MON, 10)), frozen={"Lunch": at(MON, 12)})
-
-
-def test_frozen_for_regrade_keeps_started_clocks() -> None:
-	m = Milestones(at(MON, 10), acknowledged_on=at(MON, 11))
-	d = compute_deadlines(GENERAL, m)
-	assert frozen_for_regrade(d, m) == {
-		"Transfer": at(MON, 14),
-		"First Reply": at(TUE, 11),
-		"Close": at(THU, 10),
-	}
-	assert frozen_for_regrade(Deadlines(), m) == {}
 
 
 def test_deadlines_due_by_clock() -> None:
@@ -391,39 +377,6 @@ def test_irrational_grade_has_no_penalty() -> None:
 
 
 # --- monthly repeat periods ---------------------------------------------------------------------------------
-
-
-def test_repeat_period_due() -> None:
-	due = at(THU, 10)
-	assert [repeat_period_due(due, k, 30) for k in (1, 2, 3)] == [
-		at(date(2024, 2, 3), 10),
-		at(date(2024, 3, 4), 10),
-		at(date(2024, 4, 3), 10),
-	]
-	assert repeat_period_due(due, 1, 0.5) == at(THU, 22)
-
-
-def test_due_repeat_periods_several_at_once() -> None:
-	due = at(THU, 10)
-	assert due_repeat_periods(due, at(date(2024, 4, 3), 10), 30) == [1, 2, 3]
-	assert due_repeat_periods(due, at(date(2024, 4, 3), 9, 59, 59), 30) == [1, 2]
-
-
-def test_due_repeat_periods_after_last_issued() -> None:
-	due = at(THU, 10)
-	assert due_repeat_periods(due, at(date(2024, 4, 5), 0), 30, last_issued=1) == [2, 3]
-	assert due_repeat_periods(due, at(date(2024, 4, 5), 0), 30, last_issued=3) == []
-
-
-def test_due_repeat_periods_none_before_first_period() -> None:
-	assert due_repeat_periods(at(THU, 10), at(date(2024, 2, 3), 9), 30) == []
-	assert due_repeat_periods(at(THU, 10), at(WED, 10), 30) == []
-	assert due_repeat_periods(None, at(THU, 10), 30) == []
-
-
-def test_repeat_period_must_be_positive() -> None:
-	with pytest.raises(RuleError):
-		due_repeat_periods(at(THU, 10), at(FRI, 10), 0)
 
 
 # --- closure, channels, received_on -------------------------------------------------------------------------

@@ -139,7 +139,9 @@ def test_repeats_stop_with_the_close_request_or_a_pending_deferral():
 	s = ClockState(deadlines=d, milestones=m, breached=frozenset({"Close"}), warned=frozenset(rules.CLOCKS))
 	assert [e.period for e in due_events(s, SETTINGS, close_due + timedelta(days=200))] == [1]
 	assert next_check_at(replace(s, repeats_issued=1), SETTINGS) is None
-	deferring = state(deferral_requested_on=close_due - SEC, warned=frozenset(rules.CLOCKS))
+	deferring = state(
+		deferral_requested_on=close_due - SEC, status="Deferral Requested", warned=frozenset(rules.CLOCKS)
+	)
 	assert [e.clock for e in due_events(deferring, SETTINGS, close_due + timedelta(days=90))] == ["Transfer"]
 
 

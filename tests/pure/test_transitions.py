@@ -55,9 +55,9 @@ def test_unknown_action():
 		find_transition("Fly", "Registered")
 
 
-def test_terminal_states_have_no_way_out():
+def test_closed_is_final_and_deferred_can_still_close():
 	assert transitions.allowed_actions("Closed") == []
-	assert transitions.allowed_actions("Deferred") == []
+	assert transitions.allowed_actions("Deferred") == ["Request Close"]
 
 
 def test_every_state_is_known_and_reachable():

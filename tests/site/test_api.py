@@ -142,15 +142,25 @@ def test_not_satisfied_rejects_close_request_and_clocks_keep_running():
 
 
 def test_retransfer_supersedes_and_keeps_the_earlier_record():
-	name = complaint_at("Acknowledged")
-	first_ack = frappe.db.get_value("Complaint", name, "acknowledged_on")
+	name = complaint_at("Replied")
+	first = frappe.db.get_value("Complaint", name, ["acknowledged_on", "first_replied_on"], as_dict=True)
+	start = now_datetime()
 	doc = call(SPEC, api.transfer, name, FINANCE)
 	assert (doc.status, doc.department, doc.receiver) == ("Transferred", FINANCE, OTHER)
 	assert [(r.department, r.status) for r in records(name)] == [
 		(SALES, "Superseded"),
 		(FINANCE, "Issued"),
 	]
-	assert get_datetime(doc.acknowledged_on) == first_ack  # the transfer clock stopped at the first signature
+	# the superseded department's milestones stay on its record; the new department is timed from its own
+	old = frappe.get_all(
+		"Complaint Transfer Record",
+		filters={"complaint": name, "department": SALES},
+		fields=["acknowledged_on", "first_replied_on"],
+	)[0]
+	assert (old.acknowledged_on, old.first_replied_on) == (first.acknowledged_on, first.first_replied_on)
+	assert (doc.acknowledged_on, doc.first_replied_on, doc.first_reply_due) == (None, None, None)
+	assert doc.transfer_round == 1 and recent(doc.transfer_started_on, start)
+	assert get_datetime(doc.transfer_due) == get_datetime(doc.transfer_started_on) + timedelta(hours=4)
 	with pytest.raises(frappe.PermissionError):
 		call(HANDLER, api.acknowledge, name)
 	doc = call(OTHER, api.acknowledge, name)
@@ -227,7 +237,7 @@ def test_pause_and_resume_exclude_the_paused_time():
 	assert (doc.status, doc.status_before_pause) == ("Waiting on Customer", "Transferred")
 	[row] = doc.pauses
 	assert row.reason == "Customer on holiday" and row.resumed_on is None
-	assert doc.transfer_due is None  # an open pause stops the clock
+	assert doc.transfer_due == received + timedelta(hours=4)  # kept while paused (no clock runs meanwhile)
 	frappe.db.set_value("Complaint Pause", row.name, "paused_on", received + timedelta(hours=1))
 	start = now_datetime()
 	doc = call(SPEC, api.resume, name)

@@ -47,8 +47,10 @@ def test_settings_change_enqueues_and_recomputes_open_complaints(queued):
 	assert recompute.recompute_open_deadlines()["changed"] == 0  # idempotent
 
 
-def test_business_hours_change_moves_unbreached_deadlines(queued):
-	doc = make_complaint(received_on=datetime(2026, 1, 9, 16, 0))  # a Friday, 16:00
+def test_business_hours_change_keeps_started_clocks_and_times_new_ones(queued):
+	"""Spec §4: a settings change never moves the deadline of a clock that has started (issue 9, item 1)."""
+	friday = datetime(2026, 1, 9, 16, 0)
+	doc = make_complaint(received_on=friday)
 	set_settings(
 		use_business_hours=1,
 		working_windows=[
@@ -58,13 +60,17 @@ def test_business_hours_change_moves_unbreached_deadlines(queued):
 	)
 	assert len(queued) == 1
 	recompute.recompute_open_deadlines()
-	assert stored(doc.name) == (datetime(2026, 1, 12, 12, 0), datetime(2026, 1, 12, 11, 12))
+	# the transfer clock started on Friday under wall-clock hours: its due stays; its warning comes at 80 % of
+	# the working time up to that due (1 h on Friday)
+	assert stored(doc.name) == (friday + 4 * H, datetime(2026, 1, 9, 16, 48))
+	new = make_complaint(received_on=friday)
+	assert stored(new.name)[0] == datetime(2026, 1, 12, 12, 0)  # 1 h on Friday + 3 h on Monday
 
 
-def test_grade_hours_change_recomputes_that_grades_complaints_only(queued):
+def test_grade_hours_change_times_only_clocks_that_start_later(queued):
 	general = make_complaint(received_on=R, grade="General")
 	medium = make_complaint(received_on=R, grade="Medium")
-	medium_before = stored(medium.name)
+	general_before, medium_before = stored(general.name), stored(medium.name)
 	grade = frappe.get_doc("Complaint Grade", "General")
 	grade.close_penalty = (grade.close_penalty or 0) + 1  # not a deadline input
 	grade.save()
@@ -73,8 +79,10 @@ def test_grade_hours_change_recomputes_that_grades_complaints_only(queued):
 	grade.save()
 	assert queued == [("complaint_mgmt.recompute.recompute_open_deadlines", "General", "long", True)]
 	recompute.recompute_open_deadlines(grade="General")
-	assert stored(general.name) == (R + 6 * H, R + timedelta(hours=4.8))
+	assert stored(general.name) == general_before == (R + 4 * H, R + timedelta(hours=3.2))
 	assert stored(medium.name) == medium_before
+	later = make_complaint(received_on=R + H, grade="General")
+	assert stored(later.name) == (R + 7 * H, R + H + timedelta(hours=4.8))
 
 
 def test_breached_deadlines_stay_frozen(queued):

@@ -53,6 +53,10 @@ complaint_mgmt.ACTIONS = {
 			reqd: 1 }],
 	},
 	"Approve Close": { method: "approve_close", confirm: __("Approve closing this complaint?") },
+	"Reject Closure": {
+		method: "reject_closure",
+		fields: () => [{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }],
+	},
 	"Request Deferral": {
 		method: "request_deferral",
 		fields: () => [{ fieldname: "reason", fieldtype: "Small Text", label: __("Deferral Reason"), reqd: 1 }],

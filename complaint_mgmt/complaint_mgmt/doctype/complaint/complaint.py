@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, now_datetime
 
-from complaint_mgmt import adapters, edit_guard, intake, party, rules
+from complaint_mgmt import adapters, clocks, edit_guard, intake, party, rules
 
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
 PROCEDURE_FIELDS = (
@@ -35,15 +35,16 @@ PROCEDURE_FIELDS = (
 	"close_breached",
 	"return_visit_breached",
 	"repeat_periods_issued",
+	"transfer_round",
+	"transfer_started_on",
+	"close_request_cycle",
+	"close_due_at_deferral",
+	"deferral_approved_on",
 )
 TERMINAL_STATUSES = rules.TERMINAL_STATUSES
 DUE_FIELDS = rules.DUE_FIELDS
-BREACH_FLAGS = {
-	"Transfer": "transfer_breached",
-	"First Reply": "first_reply_breached",
-	"Close": "close_breached",
-	"Return Visit": "return_visit_breached",
-}
+BREACH_FLAGS = clocks.BREACH_FLAGS
+WARNED_FLAGS = clocks.WARNED_FLAGS
 
 
 class Complaint(Document):
@@ -60,6 +61,7 @@ class Complaint(Document):
 		)
 		from complaint_mgmt.complaint_mgmt.doctype.complaint_pause.complaint_pause import ComplaintPause
 		from complaint_mgmt.complaint_mgmt.doctype.complaint_reply.complaint_reply import ComplaintReply
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_step.complaint_step import ComplaintStep
 
 		acknowledged_on: DF.Datetime | None
 		approved_by: DF.Link | None
@@ -78,6 +80,8 @@ class Complaint(Document):
 		]
 		claim_amount: DF.Currency
 		close_breached: DF.Check
+		close_due_at_deferral: DF.Datetime | None
+		close_request_cycle: DF.Int
 		close_due: DF.Datetime | None
 		close_requested_on: DF.Datetime | None
 		close_warned: DF.Check
@@ -89,6 +93,7 @@ class Complaint(Document):
 		corrective_action: DF.SmallText | None
 		customer_name: DF.Data
 		customer_request: DF.SmallText | None
+		deferral_approved_on: DF.Datetime | None
 		deferral_reason: DF.SmallText | None
 		deferral_requested_on: DF.Datetime | None
 		department: DF.Link | None
@@ -139,8 +144,11 @@ class Complaint(Document):
 			"Deferred",
 		]
 		status_before_pause: DF.Data | None
+		steps: DF.Table[ComplaintStep]
 		transfer_breached: DF.Check
 		transfer_due: DF.Datetime | None
+		transfer_round: DF.Int
+		transfer_started_on: DF.Datetime | None
 		transfer_warned: DF.Check
 		transferred_on: DF.Datetime | None
 
@@ -289,25 +297,45 @@ class Complaint(Document):
 		return sorted(found.values(), key=lambda r: r.received_on, reverse=True)[:limit]
 
 	def set_deadlines(self):
-		"""Recompute the stored deadlines from the grade, the milestones and the calendar."""
+		"""The stored deadlines after this change (``clocks.settle_deadlines``): a started clock keeps its due,
+		only a pause that ended now moves it; a clock that starts now follows the current grade."""
 		if self.status in TERMINAL_STATUSES:
 			return
-		grade = self.grade_doc()
 		settings = adapters.get_settings()
-		frozen = {clock: get_datetime(self.get(DUE_FIELDS[clock])) for clock in self.breached_clocks()}
-		if self.flags.freeze_started_clocks:  # an escalation changes only clocks that have not started yet
-			frozen.update(rules.frozen_for_regrade(self.stored_deadlines(), adapters.milestones(self)))
-		deadlines = rules.compute_deadlines(
-			grade,
-			adapters.milestones(self),
+		calendar = adapters.get_calendar(settings)
+		m = adapters.milestones(self)
+		stored = self.stored_deadlines()
+		for paused_on, resumed_on in self.pauses_ended_now():
+			stored = clocks.shift_for_pause(stored, m, paused_on, resumed_on, calendar)
+		deadlines = clocks.settle_deadlines(
+			self.grade_doc(),
+			m,
+			stored,
 			return_visit_hours=settings.return_visit_hours or 12,
-			calendar=adapters.get_calendar(settings),
+			channel_hours=adapters.channel_hours(self.channel, settings),
+			calendar=calendar,
 			pauses=adapters.pauses(self),
 			runs_clocks=not self.irrational_stage,
-			frozen=frozen,
+			keep=frozenset(self.breached_clocks()),
+			previous=adapters.milestones(before) if (before := self.get_doc_before_save()) else None,
 		)
+		for clock in clocks.moved_clocks(self.stored_deadlines(), deadlines):
+			self.set(WARNED_FLAGS[clock], 0)  # a moved deadline gets its warning again
 		for clock, field in DUE_FIELDS.items():
 			self.set(field, deadlines.due(clock))
+
+	def pauses_ended_now(self) -> list[tuple]:
+		"""Pauses whose end was recorded by this save (none without a stored state to compare: an insert
+		computes its deadlines with every pause, the sweep records no pause)."""
+		before = self.get_doc_before_save()
+		if before is None:
+			return []
+		ended_before = {p.name for p in before.get("pauses") or [] if p.resumed_on}
+		return [
+			(get_datetime(p.paused_on), get_datetime(p.resumed_on))
+			for p in self.get("pauses") or []
+			if p.resumed_on and p.name not in ended_before
+		]
 
 	def stored_deadlines(self) -> rules.Deadlines:
 		return rules.Deadlines(

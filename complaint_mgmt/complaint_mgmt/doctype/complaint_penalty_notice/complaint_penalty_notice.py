@@ -50,9 +50,12 @@ class ComplaintPenaltyNotice(Document):
 
 	def validate_period(self):
 		period = self.period or 0
-		if period < 0 or (period == 0) == (self.breach_type == "Monthly Repeat"):
+		if period < 0 or (period == 0 and self.breach_type == "Monthly Repeat"):
 			frappe.throw(
-				_("Period must be 0 for a breach and 1 or more for a monthly repeat."),
+				_(
+					"Period must be 1 or more for a monthly repeat, and 0 or more for a breach (the transfer "
+					"round or the close-request cycle it belongs to)."
+				),
 				title=_("Invalid period"),
 			)
 

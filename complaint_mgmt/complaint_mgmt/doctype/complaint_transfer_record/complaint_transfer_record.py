@@ -17,6 +17,7 @@ class ComplaintTransferRecord(Document):
 		acknowledged_by: DF.Link | None
 		acknowledged_on: DF.Datetime | None
 		complaint: DF.Link
+		first_replied_on: DF.Datetime | None
 		department: DF.Link
 		issued_by: DF.Link | None
 		issued_on: DF.Datetime | None

@@ -49,10 +49,11 @@ def get_rows(filters, now) -> list[dict]:
 		reporting.count_if(c.closure_type == "Second Closure").as_("second_closures"),
 		reporting.count_if(reporting.overdue_condition(c, now)).as_("open_overdue"),
 	]
-	for clock, (due, stop) in reporting.CLOCK_FIELDS.items():
+	for clock, (due, _stop) in reporting.CLOCK_FIELDS.items():
 		key = CLOCK_KEYS[clock]
-		on_time = c[due].notnull() & c[stop].notnull() & (c[stop] <= c[due])
-		decided = c[due].notnull() & (c[stop].notnull() | (c[due] < now))
+		stop = reporting.stop_instant(c, clock)
+		on_time = c[due].notnull() & stop.notnull() & (stop <= c[due])
+		decided = c[due].notnull() & (stop.notnull() | (c[due] < now))
 		fields += [
 			reporting.count_if(on_time).as_(f"{key}_on_time"),
 			reporting.count_if(decided).as_(f"{key}_decided"),

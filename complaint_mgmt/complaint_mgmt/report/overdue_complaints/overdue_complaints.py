@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, now_datetime
 
-from complaint_mgmt import reporting, rules
+from complaint_mgmt import clocks, reporting, rules
 
 FIELDS = (
 	"name",
@@ -34,7 +34,7 @@ def execute(filters=None):
 def get_rows(filters, now) -> list[dict]:
 	start, end = reporting.period(filters)
 	c = frappe.qb.DocType("Complaint")
-	clock_fields = [field for pair in reporting.CLOCK_FIELDS.values() for field in pair]
+	clock_fields = [due for due, _stop in reporting.CLOCK_FIELDS.values()] + list(reporting.STOP_COLUMNS)
 	query = (
 		frappe.qb.from_(c)
 		.select(*(c[f] for f in FIELDS), *(c[f] for f in clock_fields))
@@ -53,8 +53,8 @@ def shape(row, now, service_center: str | None) -> dict:
 	"""The overdue clocks of one (already overdue) complaint, the most overdue first, and who must act."""
 	late = sorted(
 		(get_datetime(row[due]), clock)
-		for clock, (due, stop) in reporting.CLOCK_FIELDS.items()
-		if row[due] and not row[stop] and get_datetime(row[due]) < now
+		for clock, (due, _stop) in reporting.CLOCK_FIELDS.items()
+		if row[due] and not clocks.stopped_on(clock, row, row.status) and get_datetime(row[due]) < now
 	)
 	due, clock = late[0]
 	party = rules.late_party(clock, bool(row.transferred_on or row.department))
