@@ -9,9 +9,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, flt, get_datetime
 
-from complaint_mgmt import adapters, clocks, privacy, procedure, rules, transitions
+from complaint_mgmt import adapters, clocks, input_checks, privacy, procedure, rules, transitions
 from complaint_mgmt.complaint_mgmt.doctype.complaint.complaint import BREACH_FLAGS, DUE_FIELDS
-from complaint_mgmt.procedure import begin, load, required, tell
+from complaint_mgmt.procedure import begin, load, required, tell, texts
 
 
 @frappe.whitelist(methods=["POST"])
@@ -24,6 +24,13 @@ def transfer(
 	irrational_reason: str | None = None,
 ) -> dict:
 	"""Issue a transfer record to `department` (re-transfer supersedes the earlier record, which is kept)."""
+	texts(
+		department=department,
+		receiver=receiver,
+		note=note,
+		follow_up_mode=follow_up_mode,
+		irrational_reason=irrational_reason,
+	)
 	doc = load(complaint)
 	transition = begin(doc, "Transfer")
 	if not department or not frappe.db.exists("Complaint Department", department):
@@ -107,6 +114,7 @@ def acknowledge(complaint: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def reply(complaint: str, content: str) -> dict:
 	"""The department answers the service center; the first reply stops the first-reply clock."""
+	texts(content=content)
 	doc = load(complaint)
 	transition = begin(doc, "Reply")
 	content = required(content, _("A reply needs a text."))
@@ -128,6 +136,8 @@ def request_close(
 	compensation_amount: float = 0,
 ) -> dict:
 	"""The department asks to close with its result, the root cause and a concrete corrective action."""
+	texts(resolution=resolution, root_cause=root_cause, corrective_action=corrective_action)
+	compensation_amount = input_checks.check_amount(_("Compensation Amount"), compensation_amount)
 	doc = load(complaint)
 	transition = begin(doc, "Request Close")
 	try:
@@ -152,6 +162,7 @@ def request_close(
 @frappe.whitelist(methods=["POST"])
 def record_return_visit(complaint: str, satisfied: bool, notes: str | None = None) -> dict:
 	"""The service center's return visit: satisfied goes to approval, not satisfied rejects the close request."""
+	texts(notes=notes)
 	doc = load(complaint)
 	satisfied = bool(satisfied) and str(satisfied).lower() not in ("0", "false")
 	if satisfied:
@@ -227,6 +238,7 @@ def _erpnext_on_close(doc) -> None:
 @frappe.whitelist(methods=["POST"])
 def request_deferral(complaint: str, reason: str) -> dict:
 	"""The department asks to defer closing (it cannot or need not close in the short term)."""
+	texts(reason=reason)
 	doc = load(complaint)
 	transition = begin(doc, "Request Deferral")
 	doc.deferral_reason = required(reason, _("A deferral request needs a reason."))
@@ -244,6 +256,7 @@ def request_deferral(complaint: str, reason: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
 	"""Accept the deferral: a secondary irrational complaint under Watch or Monitor, with no clocks."""
+	texts(follow_up_mode=follow_up_mode)
 	doc = load(complaint)
 	transition = begin(doc, "Approve Deferral")
 	try:
@@ -268,6 +281,7 @@ def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def reject_deferral(complaint: str, reason: str | None = None) -> dict:
 	"""Refuse the deferral: back to Replied (or Acknowledged), the clocks keep running."""
+	texts(reason=reason)
 	doc = load(complaint)
 	target = transitions.deferral_rejected_state(bool(doc.first_replied_on))
 	transition = begin(doc, "Reject Deferral", target)
@@ -284,6 +298,7 @@ def reject_deferral(complaint: str, reason: str | None = None) -> dict:
 @frappe.whitelist(methods=["POST"])
 def pause(complaint: str, reason: str) -> dict:
 	"""Waiting on the customer: the clocks stop until `resume`."""
+	texts(reason=reason)
 	doc = load(complaint)
 	transition = begin(doc, "Pause")
 	reason = required(reason, _("A pause needs a reason."))

@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, get_datetime
 
-from complaint_mgmt import privacy, procedure, rules, transitions
-from complaint_mgmt.procedure import begin, load, required, tell
+from complaint_mgmt import input_checks, privacy, procedure, rules, transitions
+from complaint_mgmt.procedure import begin, load, required, tell, texts
 
 
 @frappe.whitelist(methods=["POST"])
@@ -20,6 +20,9 @@ def regrade(
 ) -> dict:
 	"""The service center corrects what drives the clocks (grade, category, channel, received_on) after
 	registration, with a reason kept as an escalation row. Clocks that have started keep their deadlines."""
+	texts(reason=reason, grade=grade, category=category, channel=channel, received_on=received_on)
+	if received_on:
+		input_checks.check_date(_("Received On"), received_on)
 	doc = load(complaint)
 	if not set(frappe.get_roles()) & set(transitions.SPECIALIST_ROLES):
 		procedure.raise_permission(
@@ -69,6 +72,7 @@ def regrade(
 def reject_closure(complaint: str, reason: str) -> dict:
 	"""The approver sends the closure back to the department with a reason; the clocks keep running and the
 	next close request starts a new return-visit clock."""
+	texts(reason=reason)
 	doc = load(complaint, "read")
 	target = transitions.close_rejected_state(doc.irrational_stage)
 	transition = begin(doc, "Reject Closure", target, role=procedure.approver_role(doc))

@@ -56,10 +56,14 @@ override_whitelisted_methods = {
 	"frappe.www.printview.get_html_and_style": "complaint_mgmt.overrides.get_html_and_style",
 	"frappe.www.printview.get_rendered_raw_commands": "complaint_mgmt.overrides.get_rendered_raw_commands",
 	"frappe.website.doctype.web_form.web_form.get_form_data": "complaint_mgmt.overrides.get_form_data",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "complaint_mgmt.overrides.get_submitted_linked_docs",
+	"frappe.handler.download_file": "complaint_mgmt.overrides.download_file",
+	"download_file": "complaint_mgmt.overrides.download_file",
 }
 
-# Filtering, sorting or grouping by a field the user may not read is refused (complaint_mgmt/privacy.py)
-before_request = ["complaint_mgmt.privacy.guard_request"]
+# What Frappe lets through before any permission: filters on unreadable fields, SQL in order_by, malformed
+# list arguments and REST bodies (complaint_mgmt/request_guard.py)
+before_request = ["complaint_mgmt.request_guard.guard_request"]
 
 doc_events = {
 	"User": {

@@ -3,33 +3,17 @@
 - ``readable(doc)``: what an action returns to its caller, without the fields the caller may not read.
 - ``mask_version``: Version rows of the app's doctypes never store the values of protected fields (the desk
   shows version diffs to anyone who may read the document, whatever the field's permission level).
-- ``guard_request``: a ``before_request`` hook refusing list requests that *filter, sort or group* by a field
-  the user may not read. Frappe 15's ``DatabaseQuery.apply_fieldlevel_read_permissions`` removes such fields
-  from the selected columns only, so a filter on ``contact_phone`` is a yes/no oracle on its value.
+- ``complaint_mgmt.request_guard`` refuses requests that *filter, sort or group* by a field the user may not
+  read (Frappe 15 removes such fields from the selected columns only: a filter is a yes/no oracle on them).
 """
 
 import json
 
 import frappe
-from frappe import _
 
 from complaint_mgmt.permissions import DEPARTMENT_DOCTYPES
 
 MASK = "***"
-# the request keys that filter, sort or group a list (desk list, report view, REST, counts, search, charts)
-QUERY_KEYS = (
-	"filters",
-	"or_filters",
-	"order_by",
-	"group_by",
-	"current_filters",
-	"field",
-	"filter_fields",
-	"searchfield",
-	"sort_by",
-	"aggregate_on",
-	"group_by_field",
-)
 
 
 def protected_fields(doctype: str) -> set[str]:
@@ -66,50 +50,3 @@ def mask_version(doc, method=None) -> None:
 		if change and change[0] in fields:
 			change[1:] = [MASK for _value in change[1:]]
 	doc.data = json.dumps(data, default=str)
-
-
-def request_doctype() -> str | None:
-	"""The doctype a request is about: REST's /api/resource/<doctype>, else the form's doctype argument."""
-	path = frappe.request.path if getattr(frappe.local, "request", None) else ""
-	if path.startswith("/api/resource/"):
-		return frappe.utils.unquote(path.split("/")[3]) if len(path.split("/")) > 3 else None
-	doctype = frappe.form_dict.get("doctype") or frappe.form_dict.get("reference_doctype")
-	if not doctype:
-		doctype = posted_definition().get("document_type")
-	return doctype if isinstance(doctype, str) else None
-
-
-def posted_definition() -> dict:
-	"""An ad-hoc dashboard chart or number card posted as JSON (``chart`` / ``doc``) with its document type."""
-	for key in ("chart", "doc"):
-		try:
-			value = frappe.parse_json(frappe.form_dict.get(key))
-		except ValueError:
-			continue
-		if isinstance(value, dict) and value.get("document_type"):
-			return value
-	return {}
-
-
-def guard_request() -> None:
-	"""before_request: refuse filtering / sorting / grouping by a field the user may not read."""
-	doctype = request_doctype()
-	if doctype not in DEPARTMENT_DOCTYPES or frappe.session.user == "Administrator":
-		return
-	hidden = unreadable_fields(doctype)
-	if not hidden:
-		return
-	definition = posted_definition()
-	text = " ".join(
-		[str(frappe.form_dict.get(key) or "") for key in QUERY_KEYS]
-		+ [str(definition.get(key) or "") for key in ("filters_json", "aggregate_function_based_on")]
-	)
-	used = sorted(f for f in hidden if f in text)
-	if used:
-		frappe.throw(
-			_("You may not filter, sort or group by {0}.").format(
-				", ".join(_(frappe.get_meta(doctype).get_label(f)) for f in used)
-			),
-			frappe.PermissionError,
-			title=_("Not permitted"),
-		)

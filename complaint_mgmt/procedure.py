@@ -7,7 +7,7 @@ from frappe import _
 from frappe.model.workflow import get_workflow_name
 from frappe.utils import cint, flt, now_datetime
 
-from complaint_mgmt import adapters, clocks, rules
+from complaint_mgmt import adapters, clocks, input_checks, rules
 from complaint_mgmt.notify import notify
 
 WORKFLOW_DOCTYPE = "Complaint"
@@ -16,7 +16,7 @@ DEFAULT_APPROVER_ROLE = "Complaint Manager"
 
 def load(name: str, ptype: str = "write"):
 	"""The complaint, after checking the calling user's `ptype` permission (department isolation included)."""
-	if not name or not frappe.db.exists("Complaint", name):
+	if not isinstance(name, str) or not name or not frappe.db.exists("Complaint", name):
 		frappe.throw(_("Complaint {0} not found.").format(frappe.bold(name)), frappe.DoesNotExistError)
 	doc = frappe.get_doc("Complaint", name)
 	doc.check_permission(ptype)
@@ -127,8 +127,15 @@ def start_new_close_cycle(doc) -> None:
 	doc.close_request_cycle = cint(doc.close_request_cycle) + 1
 
 
+def texts(**values) -> None:
+	"""Each argument is text of reasonable length (or None): a dict, a list or megabytes are refused."""
+	for name, value in values.items():
+		input_checks.check_text(_(frappe.unscrub(name)), value)
+
+
 def required(value: str | None, message: str) -> str:
 	"""`value` stripped, or a ValidationError with `message` (already translated)."""
+	input_checks.check_text(message, value)
 	text = (value or "").strip()
 	if not text:
 		frappe.throw(message, title=_("Missing information"))

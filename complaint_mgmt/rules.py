@@ -289,10 +289,15 @@ def is_external_channel(channel: str | None) -> bool:
 	return channel in EXTERNAL_CHANNELS
 
 
+EARLIEST_RECEIVED_ON = datetime.datetime(1970, 1, 1)
+
+
 def validate_received_on(received_on: datetime.datetime, now: datetime.datetime) -> None:
-	"""`received_on` may lie in the past, never in the future."""
+	"""`received_on` may lie in the past (not before 1970), never in the future."""
 	if received_on > now:
 		raise RuleError("Received On {0} lies in the future.", received_on)
+	if received_on < EARLIEST_RECEIVED_ON:
+		raise RuleError("Received On {0} lies before {1}.", received_on, EARLIEST_RECEIVED_ON.date())
 
 
 # Weekly bulletin and reports ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ deactivates the Frappe Workflow; ``complaint_mgmt.workflow`` seeds the Workflow 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from complaint_mgmt.calendar_hours import RuleError
@@ -151,6 +152,8 @@ def validate_close_request(
 	if not (root_cause or "").strip():
 		raise RuleError("A close request needs the root cause.")
 	validate_corrective_action(corrective_action)
+	if compensation_amount is not None and not math.isfinite(compensation_amount):
+		raise RuleError("The compensation amount must be a finite number.")
 	if compensation_amount is not None and compensation_amount < 0:
 		raise RuleError("The compensation amount must not be negative.")
 

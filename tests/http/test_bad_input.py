@@ -42,12 +42,21 @@ def action(name, target="a_open", **kw):
 	return lambda sess, s: sess.method(f"{API}.{name}", complaint=s[target] if target in s else target, **kw)
 
 
+def json_action(name, target="a_open", **kw):
+	"""The action with a JSON body, so that a dict or a list arrives as one (form data carries only text)."""
+	return lambda sess, s: sess.post_json(
+		f"/api/method/{API}.{name}", {"complaint": s[target] if target in s else target, **kw}
+	)
+
+
 def raw(method, path, body, content_type="application/json"):
 	return lambda sess, s: sess._go(
 		method, path.format(**s), data=body, headers={"Content-Type": content_type}
 	)
 
 
+# Cases Frappe itself answers before the app can (see the test)
+FRAPPE_GAPS = {"malformed JSON body POST", "malformed JSON body PUT"}
 # (id, role, target complaint key or None, request)
 CASES = [
 	# malformed JSON bodies and filters
@@ -79,8 +88,8 @@ CASES = [
 		lambda sess, s: sess.get("/api/resource/Complaint", {"filters": "{'department': "}),
 	),
 	# wrong types
-	("dict as reply content", "handler_a", "a_spare", action("reply", "a_spare", content={"a": 1})),
-	("list as reply content", "handler_a", "a_spare", action("reply", "a_spare", content=["a", "b"])),
+	("dict as reply content", "handler_a", "a_spare", json_action("reply", "a_spare", content={"a": 1})),
+	("list as reply content", "handler_a", "a_spare", json_action("reply", "a_spare", content=["a", "b"])),
 	(
 		"dict as complaint name",
 		"handler_a",
@@ -101,7 +110,7 @@ CASES = [
 		"a_registered",
 		action("transfer", "a_registered", department={"x": 1}),
 	),
-	("list as pause reason", "handler_a", "a_spare", action("pause", "a_spare", reason=["x"])),
+	("list as pause reason", "handler_a", "a_spare", json_action("pause", "a_spare", reason=["x"])),
 	("dict as category on POST", "specialist", None, new_complaint(category={"name": "Product Quality"})),
 	# unknown names
 	("unknown complaint acknowledge", "handler_a", None, action("acknowledge", "CMP-1999-99999")),
@@ -325,11 +334,17 @@ CASES = [
 
 
 @pytest.mark.parametrize("role,key,call", [pytest.param(r, k, c, id=i) for i, r, k, c in CASES])
-def test_bad_input_is_refused_without_writing(http, seed, role, key, call):
+def test_bad_input_is_refused_without_writing(http, seed, role, key, call, request):
 	before_counts = counts()
 	before = snapshot("Complaint", seed[key]) if key else None
 	resp = call(http.as_(role), seed)
-	assert_refused(resp)
+	if request.node.callspec.id in FRAPPE_GAPS:
+		# Frappe 15 parses a JSON body in app.make_form_dict, before any hook of an app can look at it: a
+		# malformed body is a server error there (nothing runs, nothing is written). Kept as a test so that a
+		# Frappe that answers 4xx moves these cases to the refusals.
+		assert resp.status_code == 500 and "make_form_dict" in resp.text, resp.text[:300]
+	else:
+		assert_refused(resp)
 	assert counts() == before_counts
 	if key:
 		assert_unchanged(before, "Complaint", seed[key])

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, now_datetime
 
-from complaint_mgmt import adapters, clocks, edit_guard, intake, party, rules
+from complaint_mgmt import adapters, clocks, edit_guard, input_checks, intake, party, rules
 
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
 PROCEDURE_FIELDS = (
@@ -154,10 +154,13 @@ class Complaint(Document):
 
 	# end: auto-generated types
 	def before_insert(self):
+		input_checks.validate_document(self)  # before anything reads the values
 		intake.set_intake_defaults(self)  # web form and e-mail: channel, default grade, received_on
 
 	def _validate_links(self):
-		"""Party and reference first, with messages that say what is wrong (Frappe's: "Could not find")."""
+		"""Values of the right type and range, then party and reference, with messages that say what is wrong
+		(Frappe's: a server error, "Could not find")."""
+		input_checks.validate_document(self)
 		party.validate_party(self)
 		party.validate_reference(self)
 		super()._validate_links()
@@ -206,6 +209,12 @@ class Complaint(Document):
 					),
 					title=_("Not allowed"),
 				)
+
+	def validate_higher_perm_levels(self):
+		"""A plain edit of a Closed / Deferred complaint or of a protected field is refused before Frappe quietly
+		drops the fields of permission levels the user may not write (the caller learns why nothing changed)."""
+		self.validate_plain_edit()
+		super().validate_higher_perm_levels()
 
 	def validate_plain_edit(self):
 		"""After registration a plain save changes no clock input, step or child row (edit_guard)."""

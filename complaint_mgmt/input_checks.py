@@ -1,0 +1,73 @@
+"""Values a client sends that Frappe 15 would pass on to the database and answer with a server error: a dict
+where text goes, NaN or infinite amounts, unparseable or impossible dates, text longer than its column.
+Each is refused here with a translated message before anything is written.
+"""
+
+import math
+
+import frappe
+from frappe import _
+from frappe.model import default_fields, no_value_fields, table_fields
+from frappe.utils import get_datetime
+
+MAX_TEXT = 20000  # characters of a long text (a description, a reply, a reason)
+MAX_AMOUNT = 1e12  # the Currency column's range, far above any compensation
+NUMBER_TYPES = ("Int", "Float", "Currency", "Percent", "Check")
+DATE_TYPES = ("Date", "Datetime", "Time")
+SHORT_TYPES = ("Data", "Link", "Dynamic Link", "Select", "Phone", "Read Only")
+
+
+def refuse(message: str) -> None:
+	frappe.throw(message, title=_("Invalid value"))
+
+
+def check_text(label: str, value, limit: int = MAX_TEXT) -> str | None:
+	"""`value` as text (None stays None); a dict, a list or text over `limit` characters is refused."""
+	if value is None:
+		return None
+	if isinstance(value, bool) or not isinstance(value, str | int | float):
+		refuse(_("{0} must be text.").format(label))
+	text = str(value)
+	if len(text) > limit:
+		refuse(_("{0} is too long: at most {1} characters.").format(label, limit))
+	return text
+
+
+def check_amount(label: str, value) -> float:
+	"""A finite number within the Currency column's range (a numeric text is accepted)."""
+	if value in (None, ""):
+		return 0.0
+	try:
+		number = float(value)
+	except (TypeError, ValueError):
+		refuse(_("{0} must be a number.").format(label))
+	if not math.isfinite(number) or abs(number) > MAX_AMOUNT:
+		refuse(_("{0} must be a finite amount below {1}.").format(label, f"{MAX_AMOUNT:,.0f}"))
+	return number
+
+
+def check_date(label: str, value) -> None:
+	try:
+		parsed = get_datetime(value)
+	except (TypeError, ValueError, OverflowError):
+		parsed = None
+	if parsed is None:
+		refuse(_("{0} is not a valid date and time: {1}").format(label, frappe.bold(str(value)[:40])))
+
+
+def validate_document(doc) -> None:
+	"""Every value of `doc` has the type and range of its column (child tables are the actions' own)."""
+	for df in doc.meta.fields:
+		if df.fieldtype in table_fields or df.fieldtype in no_value_fields or df.fieldname in default_fields:
+			continue
+		value = doc.get(df.fieldname)
+		if value is None or value == "":
+			continue
+		label = _(df.label or df.fieldname)
+		if df.fieldtype in NUMBER_TYPES:
+			check_amount(label, value)
+		elif df.fieldtype in DATE_TYPES:
+			check_date(label, value)
+		else:
+			limit = (df.length or 140) if df.fieldtype in SHORT_TYPES else MAX_TEXT
+			check_text(label, value, limit)
