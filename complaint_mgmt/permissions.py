@@ -30,6 +30,7 @@ CROSS_DEPARTMENT_ROLES = frozenset(
 		"Complaint Specialist",
 		"Complaint Bulletin Approver",
 		"Complaint Penalty Executor",
+		"Complaint Service Director",
 	}
 )
 DEPARTMENT_ROLES = frozenset({"Complaint Handler", "Complaint Department Manager"})

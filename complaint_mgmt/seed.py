@@ -28,6 +28,15 @@ ROLES = (
 	"Complaint Bulletin Approver",
 	"Complaint Penalty Executor",
 	*(role for _amount, role in COMPENSATION_TIERS),
+	"Complaint Service Director",
+)
+# Spec §6 (a car dealer's rules): media, consumer association and government go to the service director within
+# 30 minutes; the manufacturer's hotline is answered within 3 hours. Seeded only into an empty table.
+CHANNEL_TARGETS = (
+	("Media", 0.5, "Complaint Service Director"),
+	("Consumer Association", 0.5, "Complaint Service Director"),
+	("Government", 0.5, "Complaint Service Director"),
+	("Manufacturer Hotline", 3, None),
 )
 
 # The spec's suggested defaults (administrators change them in Complaint Grade).
@@ -127,6 +136,12 @@ def make_settings() -> None:
 	if not frappe.db.exists("Complaint Compensation Tier", {"parent": "Complaint Settings"}):
 		for amount, role in COMPENSATION_TIERS:
 			settings.append("compensation_tiers", {"up_to_amount": amount, "approver_role": role})
+		changed = True
+	if not frappe.db.exists("Complaint Channel Target", {"parent": "Complaint Settings"}):
+		for channel, hours, role in CHANNEL_TARGETS:
+			settings.append(
+				"channel_targets", {"channel": channel, "response_hours": hours, "notify_role": role}
+			)
 		changed = True
 	if changed:
 		settings.save(ignore_permissions=True)  # installer context

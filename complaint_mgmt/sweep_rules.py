@@ -167,6 +167,7 @@ DEADLINE_SETTINGS = (
 	"use_business_hours",
 	"working_windows",
 	"holidays",
+	"channel_targets",
 )
 DEADLINE_GRADE_FIELDS = ("is_irrational", "transfer_hours", "first_reply_hours", "close_hours")
 

@@ -35,6 +35,7 @@ TEST_USERS = {
 	"cm-portal-a@example.com": (),  # website users (no desk role): the customers' portal and web form
 	"cm-portal-b@example.com": (),
 	"cm-intake-spec@example.com": ("Complaint Specialist",),
+	"cm-director@example.com": ("Complaint Service Director",),
 	# compensation tiers (test_authority.py)
 	"cm-tier-0@example.com": ("Complaint Front Desk Manager",),
 	"cm-tier-1@example.com": ("Complaint Deputy Store Manager",),

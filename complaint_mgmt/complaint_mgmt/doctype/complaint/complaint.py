@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, now_datetime
 
-from complaint_mgmt import adapters, clocks, edit_guard, input_checks, intake, party, rules
+from complaint_mgmt import adapters, clocks, edit_guard, input_checks, intake, party, response_targets, rules
 
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
 PROCEDURE_FIELDS = (
@@ -156,6 +156,9 @@ class Complaint(Document):
 	def before_insert(self):
 		input_checks.validate_document(self)  # before anything reads the values
 		intake.set_intake_defaults(self)  # web form and e-mail: channel, default grade, received_on
+
+	def after_insert(self):
+		response_targets.on_registration(self)  # a channel with a response target: its role is told at once
 
 	def _validate_links(self):
 		"""Values of the right type and range, then party and reference, with messages that say what is wrong

@@ -22,6 +22,9 @@ class ComplaintSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_channel_target.complaint_channel_target import (
+			ComplaintChannelTarget,
+		)
 		from complaint_mgmt.complaint_mgmt.doctype.complaint_compensation_tier.complaint_compensation_tier import (
 			ComplaintCompensationTier,
 		)
@@ -30,6 +33,7 @@ class ComplaintSettings(Document):
 			ComplaintWorkingWindow,
 		)
 
+		channel_targets: DF.Table[ComplaintChannelTarget]
 		compensation_tiers: DF.Table[ComplaintCompensationTier]
 		default_category: DF.Link | None
 		default_grade: DF.Link | None
@@ -68,6 +72,7 @@ class ComplaintSettings(Document):
 		self.validate_warning_percent()
 		self.validate_business_hours()
 		self.validate_compensation_tiers()
+		self.validate_channel_targets()
 		self.validate_retention_days()
 		self.validate_recipients()
 		self.validate_default_grade()
@@ -110,6 +115,22 @@ class ComplaintSettings(Document):
 			rules.validate_tiers([(row.up_to_amount, row.approver_role) for row in self.compensation_tiers])
 		except rules.RuleError as err:
 			adapters.throw(err, title=_("Invalid compensation tiers"))
+
+	def validate_channel_targets(self):
+		"""One row per channel, with a response time."""
+		seen = set()
+		for row in self.channel_targets:
+			if row.channel in seen:
+				frappe.throw(
+					_("Row {0}: channel {1} has a response target already.").format(row.idx, _(row.channel)),
+					title=_("Invalid response targets"),
+				)
+			if not row.response_hours or row.response_hours <= 0:
+				frappe.throw(
+					_("Row {0}: the response time must be more than 0 hours.").format(row.idx),
+					title=_("Invalid response targets"),
+				)
+			seen.add(row.channel)
 
 	def validate_retention_days(self):
 		"""Records are kept for two years at least (spec §6); empty takes the default."""
