@@ -95,11 +95,16 @@ def _names_in_departments(doctype: str, departments: list[str]) -> str:
 	return frappe.qb.from_(table).select(table.name).where(table.department.isin(departments)).get_sql()
 
 
-def _department_condition(column: str, user: str | None) -> str:
+def _restriction(user: str | None) -> list[str] | None:
+	"""None for a user who sees every department, else the departments the user may see (maybe none)."""
 	user = user or frappe.session.user
-	if not is_restricted(user):
+	return user_departments(user) if is_restricted(user) else None
+
+
+def _department_condition(column: str, user: str | None) -> str:
+	departments = _restriction(user)
+	if departments is None:
 		return ""
-	departments = user_departments(user)
 	if not departments:
 		return "1=0"
 	values = ", ".join(frappe.db.escape(d) for d in departments)
@@ -117,10 +122,9 @@ def department_doc_query(user: str | None = None, doctype: str | None = None) ->
 
 def complaint_child_query(user: str | None = None, doctype: str | None = None) -> str:
 	"""Replies, escalations and pauses of the complaints the user may see (REST lists child rows directly)."""
-	user = user or frappe.session.user
-	if not is_restricted(user):
+	departments = _restriction(user)
+	if departments is None:
 		return ""
-	departments = user_departments(user)
 	if not departments:
 		return "1=0"
 	return f"`tab{doctype}`.`parent` in ({_names_in_departments('Complaint', departments)})"

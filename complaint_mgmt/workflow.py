@@ -44,9 +44,12 @@ def approver_roles() -> list[str]:
 	return list(dict.fromkeys([DEFAULT_APPROVER_ROLE, *tiers]))
 
 
-def transition_rows() -> list[dict]:
+def transition_rows(tier_decided_only: bool = False) -> list[dict]:
+	"""The Workflow's transition rows of the table (only those the compensation tier decides, if asked)."""
 	rows = []
 	for t in rules.TRANSITIONS:
+		if tier_decided_only and t.roles:
+			continue
 		for role in t.roles or approver_roles():
 			rows.append(
 				{
@@ -146,25 +149,13 @@ def sync_approver_roles() -> None:
 		return
 	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
 	existing = {(row.state, row.action, row.next_state, row.allowed) for row in workflow.transitions}
-	added = False
-	for t in rules.TRANSITIONS:
-		if t.roles:
-			continue
-		for role in approver_roles():
-			if (t.state, t.action, t.next_state, role) not in existing:
-				workflow.append(
-					"transitions",
-					{
-						"state": t.state,
-						"action": t.action,
-						"next_state": t.next_state,
-						"allowed": role,
-						"allow_self_approval": 1,
-						"condition": t.condition,
-					},
-				)
-				existing.add((t.state, t.action, t.next_state, role))
-				added = True
-	if added:
+	missing = [
+		row
+		for row in transition_rows(tier_decided_only=True)
+		if (row["state"], row["action"], row["next_state"], row["allowed"]) not in existing
+	]
+	for row in missing:
+		workflow.append("transitions", row)
+	if missing:
 		# the settings' editor may not write Workflows: the app keeps the approvers in step with the tiers
 		workflow.save(ignore_permissions=True)

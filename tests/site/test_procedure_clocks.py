@@ -21,6 +21,7 @@ from tests.site.api_setup import (
 	setup_people,
 )
 from tests.site.factories import make_complaint
+from tests.site.test_deadlines import notices as deadline_notices
 
 R = datetime(2026, 1, 5, 9, 0)  # a Monday in the past
 H = timedelta(hours=1)
@@ -43,16 +44,8 @@ def at(monkeypatch):
 
 
 def notices(complaint: str) -> list[tuple]:
-	return [
-		tuple(row)
-		for row in frappe.get_all(
-			"Complaint Penalty Notice",
-			filters={"complaint": complaint, "docstatus": 1},
-			fields=["breach_type", "period", "department"],
-			order_by="due_on asc, period asc",
-			as_list=True,
-		)
-	]
+	"""(breach type, period, department) of the complaint's notices, in due order."""
+	return [(row[0], row[1], row[4]) for row in deadline_notices(complaint)]
 
 
 def acknowledged(at, received=R) -> str:
