@@ -263,3 +263,11 @@ def test_handling_document_print_format():
 	assert "客户抱怨处理书" in html and "Complaint Handling Document" in html
 	assert "We are replacing the part." in html and "Billing error" in html
 	assert SALES in html and FINANCE in html and "Superseded" in html
+	# the whole history: every step with its instant; user text stays inert (Frappe escapes it on save)
+	steps = frappe.get_doc("Complaint", name).steps
+	assert [s.action for s in steps] == ["Transfer", "Acknowledge", "Reply", "Transfer"]
+	assert all(frappe.utils.format_datetime(s.done_on) in html for s in steps)
+	call(OTHER, api.acknowledge, name)
+	call(OTHER, api.reply, name, "<script>alert(1)</script> checked")
+	html = frappe.get_print("Complaint", name, "Complaint Handling Document")
+	assert "<script>alert(1)</script>" not in html and "alert(1)" in html
