@@ -40,7 +40,7 @@ def naive_sweep(now, limit: int = 0) -> tuple[int, int]:
 		d = rules.Deadlines(
 			**{
 				f: frappe.utils.get_datetime(doc.get(f)) if doc.get(f) else None
-				for f in rules._DUE_FIELDS.values()
+				for f in rules.DUE_FIELDS.values()
 			}
 		)
 		for clock in rules.breached_clocks(d, adapters.milestones(doc), now):
