@@ -23,7 +23,7 @@ HANDLER = "report.benchmark.handler@example.com"  # restricted user: a Complaint
 HANDLER_DEPARTMENTS = DEPARTMENTS[:2]
 DAYS = 730
 CHUNK = 5000
-# grade -> (transfer, first reply, close) hours, as seeded by complaint_mgmt.seed
+# grade -> (transfer, first reply, close) hours, as seeded by complaint_mgmt.setup.seed
 HOURS = {"General": (4, 24, 72), "Medium": (2, 8, 120), "Strong": (0.5, 4, 168)}
 OPEN_STATUSES = ("Registered", "Transferred", "Acknowledged", "Replied", "Close Requested", "Return Visited")
 COMPLAINT_FIELDS = (

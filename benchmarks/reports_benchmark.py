@@ -10,7 +10,7 @@ each report's execute() for one week (the weekly use), one month, one quarter (t
 (for information), as Administrator and as a Complaint Handler restricted to two of the ten departments:
 "cold" is the first call of that report, period and user in this process, "warm" the best of three more.
 Everything seeded is deleted at the end unless --no-cleanup. The report indexes must exist
-(complaint_mgmt.report_indexes, created by migrate).
+(complaint_mgmt.setup.report_indexes, created by migrate).
 """
 
 import argparse

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 
 import frappe
 
-from complaint_mgmt import adapters, deadlines, rules, sweep_rules
+from complaint_mgmt.engine import deadlines
+from complaint_mgmt.loop import adapters
+from complaint_mgmt.procedure import rules, sweep_rules
 
 DUE_KINDS = ("Transfer", "First Reply", "Close")
 FIELDS = (

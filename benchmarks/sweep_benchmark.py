@@ -29,7 +29,8 @@ def naive_sweep(now, limit: int = 0) -> tuple[int, int]:
 	"""The anchors' style: every open complaint loaded as a document and checked in Python."""
 	import frappe
 
-	from complaint_mgmt import adapters, rules
+	from complaint_mgmt.loop import adapters
+	from complaint_mgmt.procedure import rules
 
 	names = frappe.get_all(
 		"Complaint", filters={"status": ("not in", ("Closed", "Deferred"))}, pluck="name", limit=limit or None
@@ -98,7 +99,7 @@ def main() -> dict:
 	from frappe.utils import now_datetime
 
 	from benchmarks import seeding
-	from complaint_mgmt.deadlines import run_sweep
+	from complaint_mgmt.engine.deadlines import run_sweep
 
 	frappe.init(site=args.site, sites_path=os.getcwd())
 	frappe.connect()

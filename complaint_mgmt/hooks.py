@@ -11,92 +11,89 @@ export_python_type_annotations = True
 
 # Installation
 # ------------
-after_install = "complaint_mgmt.install.after_install"
-after_migrate = "complaint_mgmt.install.after_migrate"
-before_uninstall = "complaint_mgmt.install.before_uninstall"
+after_install = "complaint_mgmt.setup.install.after_install"
+after_migrate = "complaint_mgmt.setup.install.after_migrate"
+before_uninstall = "complaint_mgmt.setup.install.before_uninstall"
 
 # Department isolation (see complaint_mgmt/permissions.py)
 # ---------------------------------------------------------
 permission_query_conditions = {
-	"Complaint": "complaint_mgmt.permissions.complaint_query",
-	"Complaint Transfer Record": "complaint_mgmt.permissions.department_doc_query",
-	"Complaint Penalty Notice": "complaint_mgmt.permissions.department_doc_query",
+	"Complaint": "complaint_mgmt.security.permissions.complaint_query",
+	"Complaint Transfer Record": "complaint_mgmt.security.permissions.department_doc_query",
+	"Complaint Penalty Notice": "complaint_mgmt.security.permissions.department_doc_query",
 	# REST lists child rows directly (/api/resource/Complaint Reply?parent=Complaint)
-	"Complaint Reply": "complaint_mgmt.permissions.complaint_child_query",
-	"Complaint Escalation": "complaint_mgmt.permissions.complaint_child_query",
-	"Complaint Pause": "complaint_mgmt.permissions.complaint_child_query",
+	"Complaint Reply": "complaint_mgmt.security.permissions.complaint_child_query",
+	"Complaint Escalation": "complaint_mgmt.security.permissions.complaint_child_query",
+	"Complaint Pause": "complaint_mgmt.security.permissions.complaint_child_query",
 	# Frappe's rows that point at a complaint, transfer record or notice
-	"ToDo": "complaint_mgmt.permissions.linked_row_query",
-	"Communication": "complaint_mgmt.permissions.linked_row_query",
-	"File": "complaint_mgmt.permissions.linked_row_query",
-	"Comment": "complaint_mgmt.permissions.linked_row_query",
-	"Version": "complaint_mgmt.permissions.linked_row_query",
+	"ToDo": "complaint_mgmt.security.permissions.linked_row_query",
+	"Communication": "complaint_mgmt.security.permissions.linked_row_query",
+	"File": "complaint_mgmt.security.permissions.linked_row_query",
+	"Comment": "complaint_mgmt.security.permissions.linked_row_query",
+	"Version": "complaint_mgmt.security.permissions.linked_row_query",
 }
 
 has_permission = {
-	"Complaint": "complaint_mgmt.permissions.has_complaint_permission",
-	"Complaint Transfer Record": "complaint_mgmt.permissions.has_department_doc_permission",
-	"Complaint Penalty Notice": "complaint_mgmt.permissions.has_department_doc_permission",
-	"ToDo": "complaint_mgmt.permissions.has_linked_row_permission",
-	"Communication": "complaint_mgmt.permissions.has_linked_row_permission",
-	"File": "complaint_mgmt.permissions.has_linked_row_permission",
-	"Comment": "complaint_mgmt.permissions.has_linked_row_permission",
-	"Version": "complaint_mgmt.permissions.has_linked_row_permission",
+	"Complaint": "complaint_mgmt.security.permissions.has_complaint_permission",
+	"Complaint Transfer Record": "complaint_mgmt.security.permissions.has_department_doc_permission",
+	"Complaint Penalty Notice": "complaint_mgmt.security.permissions.has_department_doc_permission",
+	"ToDo": "complaint_mgmt.security.permissions.has_linked_row_permission",
+	"Communication": "complaint_mgmt.security.permissions.has_linked_row_permission",
+	"File": "complaint_mgmt.security.permissions.has_linked_row_permission",
+	"Comment": "complaint_mgmt.security.permissions.has_linked_row_permission",
+	"Version": "complaint_mgmt.security.permissions.has_linked_row_permission",
 }
 
 # Frappe 15 endpoints that apply no (or too little) permission to the app's data: checked wrappers that call
 # Frappe's own function (each names its gap in complaint_mgmt/overrides.py)
 override_whitelisted_methods = {
-	"frappe.client.get_count": "complaint_mgmt.overrides.get_count",
-	"frappe.desk.search.search_widget": "complaint_mgmt.overrides.search_widget",
-	"frappe.desk.search.search_link": "complaint_mgmt.overrides.search_link",
-	"frappe.desk.search.get_link_title": "complaint_mgmt.overrides.get_link_title",
-	"frappe.desk.listview.get_group_by_count": "complaint_mgmt.overrides.get_group_by_count",
-	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "complaint_mgmt.overrides.get_dashboard_chart",
-	"frappe.www.printview.get_html_and_style": "complaint_mgmt.overrides.get_html_and_style",
-	"frappe.www.printview.get_rendered_raw_commands": "complaint_mgmt.overrides.get_rendered_raw_commands",
-	"frappe.website.doctype.web_form.web_form.get_form_data": "complaint_mgmt.overrides.get_form_data",
-	"frappe.desk.form.linked_with.get_submitted_linked_docs": "complaint_mgmt.overrides.get_submitted_linked_docs",
-	"frappe.handler.download_file": "complaint_mgmt.overrides.download_file",
-	"download_file": "complaint_mgmt.overrides.download_file",
+	"frappe.client.get_count": "complaint_mgmt.security.overrides.get_count",
+	"frappe.desk.search.search_widget": "complaint_mgmt.security.overrides.search_widget",
+	"frappe.desk.search.search_link": "complaint_mgmt.security.overrides.search_link",
+	"frappe.desk.search.get_link_title": "complaint_mgmt.security.overrides.get_link_title",
+	"frappe.desk.listview.get_group_by_count": "complaint_mgmt.security.overrides.get_group_by_count",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "complaint_mgmt.security.overrides.get_dashboard_chart",
+	"frappe.www.printview.get_html_and_style": "complaint_mgmt.security.overrides.get_html_and_style",
+	"frappe.www.printview.get_rendered_raw_commands": "complaint_mgmt.security.overrides.get_rendered_raw_commands",
+	"frappe.website.doctype.web_form.web_form.get_form_data": "complaint_mgmt.security.overrides.get_form_data",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "complaint_mgmt.security.overrides.get_submitted_linked_docs",
+	"frappe.handler.download_file": "complaint_mgmt.security.overrides.download_file",
+	"download_file": "complaint_mgmt.security.overrides.download_file",
 }
 
 # What Frappe lets through before any permission: filters on unreadable fields, SQL in order_by, malformed
 # list arguments and REST bodies (complaint_mgmt/request_guard.py)
-before_request = ["complaint_mgmt.request_guard.guard_request"]
+before_request = ["complaint_mgmt.security.request_guard.guard_request"]
 
 doc_events = {
 	"User": {
-		"on_update": "complaint_mgmt.permissions.clear_department_cache",
+		"on_update": "complaint_mgmt.security.permissions.clear_department_cache",
 	},
 	"Complaint": {
-		"on_update": "complaint_mgmt.permissions.drop_stale_shares",
-		"on_trash": "complaint_mgmt.retention.on_trash",
+		"on_update": "complaint_mgmt.security.permissions.drop_stale_shares",
+		"on_trash": "complaint_mgmt.loop.retention.on_trash",
 	},
 	# records are kept two years after the closure, for every role (complaint_mgmt/retention.py)
 	"Complaint Transfer Record": {
-		"on_trash": "complaint_mgmt.retention.on_trash",
+		"on_trash": "complaint_mgmt.loop.retention.on_trash",
 	},
 	"Complaint Penalty Notice": {
-		"on_trash": "complaint_mgmt.retention.on_trash",
+		"on_trash": "complaint_mgmt.loop.retention.on_trash",
 	},
 	# shares never reach past the department rule; private files are not copied by URL; no contact data in
 	# version diffs (complaint_mgmt/permissions.py, privacy.py)
 	"DocShare": {
-		"validate": "complaint_mgmt.permissions.validate_share",
+		"validate": "complaint_mgmt.security.permissions.validate_share",
 	},
 	"File": {
-		"validate": "complaint_mgmt.permissions.validate_file_copy",
+		"validate": "complaint_mgmt.security.permissions.validate_file_copy",
 	},
 	"Version": {
-		"before_insert": "complaint_mgmt.privacy.mask_version",
-	},
-	"Complaint Settings": {
-		"on_update": "complaint_mgmt.weekly.sync_auto_email_reports",
+		"before_insert": "complaint_mgmt.security.privacy.mask_version",
 	},
 	# E-mail intake: the first mail dates the complaint, later ones notify (complaint_mgmt/intake.py)
 	"Communication": {
-		"after_insert": "complaint_mgmt.intake.on_communication",
+		"after_insert": "complaint_mgmt.loop.intake.on_communication",
 	},
 }
 
@@ -113,12 +110,12 @@ standard_portal_menu_items = [
 scheduler_events = {
 	"cron": {
 		# The deadline sweep (complaint_mgmt/deadlines.py), enqueued on the long queue, deduplicated.
-		"*/5 * * * *": ["complaint_mgmt.deadlines.schedule_sweep"],
+		"*/5 * * * *": ["complaint_mgmt.engine.deadlines.schedule_sweep"],
 		# The weekly penalty bulletin, made once the settings' report day and time have passed (weekly.py).
 		# The report e-mails of the previous week / calendar month, once per period (weekly_mail.py).
 		"*/15 * * * *": [
-			"complaint_mgmt.weekly.scheduled_bulletin",
-			"complaint_mgmt.weekly_mail.send_due_reports",
+			"complaint_mgmt.outputs.weekly.scheduled_bulletin",
+			"complaint_mgmt.outputs.weekly_mail.send_due_reports",
 		],
 	},
 }

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from complaint_mgmt.intake import own_complaints
+from complaint_mgmt.loop.intake import own_complaints
 
 no_cache = 1
 

@@ -6,8 +6,8 @@ import json
 
 import frappe
 
-from complaint_mgmt.permissions import DEPARTMENT_DOCTYPES, can_read_document
-from complaint_mgmt.privacy import MASK, protected_fields
+from complaint_mgmt.security.permissions import DEPARTMENT_DOCTYPES, can_read_document
+from complaint_mgmt.security.privacy import MASK, protected_fields
 
 
 def execute() -> None:

@@ -5,7 +5,7 @@ a table an administrator edited is left alone."""
 import frappe
 from frappe.utils import flt
 
-from complaint_mgmt.seed import COMPENSATION_TIERS, PREVIOUS_COMPENSATION_TIERS, make_roles
+from complaint_mgmt.setup.seed import COMPENSATION_TIERS, PREVIOUS_COMPENSATION_TIERS, make_roles
 
 
 def execute() -> None:

@@ -6,7 +6,10 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, now_datetime
 
-from complaint_mgmt import adapters, clocks, edit_guard, input_checks, intake, party, response_targets, rules
+from complaint_mgmt.engine import deadlines
+from complaint_mgmt.loop import adapters, intake, party, response_targets
+from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
+from complaint_mgmt.security import edit_guard, input_checks
 
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
 PROCEDURE_FIELDS = (
@@ -41,7 +44,7 @@ PROCEDURE_FIELDS = (
 	"close_due_at_deferral",
 	"deferral_approved_on",
 )
-TERMINAL_STATUSES = rules.TERMINAL_STATUSES
+TERMINAL_STATUSES = transitions.TERMINAL_STATUSES
 DUE_FIELDS = rules.DUE_FIELDS
 BREACH_FLAGS = clocks.BREACH_FLAGS
 WARNED_FLAGS = clocks.WARNED_FLAGS
@@ -226,7 +229,7 @@ class Complaint(Document):
 	def validate_received_on(self):
 		try:
 			rules.validate_received_on(get_datetime(self.received_on), now_datetime())
-		except rules.RuleError as err:
+		except calendar_hours.RuleError as err:
 			adapters.throw(err, title=_("Invalid date"))
 
 	def validate_grade_change(self):
@@ -359,9 +362,7 @@ class Complaint(Document):
 
 	def set_next_check_at(self):
 		"""The earliest pending clock event: the deadline sweep's indexed work list."""
-		from complaint_mgmt.deadlines import next_check_for  # here: deadlines imports this module
-
-		self.next_check_at = next_check_for(self)
+		self.next_check_at = deadlines.next_check_for(self)
 
 	def breached_clocks(self) -> list[str]:
 		return [

@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from complaint_mgmt.adapters import category_ancestors
-from complaint_mgmt.permissions import clear_department_cache
+from complaint_mgmt.loop.adapters import category_ancestors
+from complaint_mgmt.security.permissions import clear_department_cache
 
 
 class ComplaintDepartment(Document):

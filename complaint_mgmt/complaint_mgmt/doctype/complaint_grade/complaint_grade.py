@@ -4,7 +4,9 @@
 import frappe
 from frappe.model.document import Document
 
-from complaint_mgmt import adapters, rules
+from complaint_mgmt.engine import recompute
+from complaint_mgmt.loop import adapters
+from complaint_mgmt.procedure import calendar_hours, rules
 
 
 class ComplaintGrade(Document):
@@ -53,12 +55,10 @@ class ComplaintGrade(Document):
 		grades[grade.name] = grade
 		try:
 			rules.validate_grade(grade, grades)
-		except rules.RuleError as err:
+		except calendar_hours.RuleError as err:
 			adapters.throw(err, title=frappe._("Invalid grade"))
 
 	def on_update(self):
-		from complaint_mgmt import recompute  # here: recompute imports the Complaint controller
-
 		adapters.clear_grade_cache()
 		recompute.on_grade_update(self)  # stored deadlines of its open complaints follow the new hours
 

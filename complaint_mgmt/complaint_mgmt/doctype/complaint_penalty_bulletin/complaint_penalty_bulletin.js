@@ -24,7 +24,7 @@ frappe.ui.form.on("Complaint Penalty Bulletin", {
 					() =>
 						frappe
 							.call({
-								method: "complaint_mgmt.execution.mark_bulletin_executed",
+								method: "complaint_mgmt.outputs.execution.mark_bulletin_executed",
 								args: { bulletin: frm.doc.name },
 								freeze: true,
 							})

@@ -6,6 +6,13 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, flt, getdate
 
+from complaint_mgmt.outputs.weekly import (
+	on_bulletin_submit,
+	penalty_totals,
+	validate_past_week,
+	validate_week_start,
+)
+
 
 class ComplaintPenaltyBulletin(Document):
 	# begin: auto-generated types
@@ -40,8 +47,6 @@ class ComplaintPenaltyBulletin(Document):
 			self.recompute()
 
 	def before_insert(self):
-		from complaint_mgmt.weekly import validate_past_week, validate_week_start
-
 		if self.week_start:
 			validate_week_start(self.week_start)
 			validate_past_week(self.week_start)
@@ -55,8 +60,6 @@ class ComplaintPenaltyBulletin(Document):
 
 	def recompute(self):
 		"""Items and total from the week's submitted, uncancelled notices (never typed in)."""
-		from complaint_mgmt.weekly import penalty_totals
-
 		self.set("items", penalty_totals(getdate(self.week_start), getdate(self.week_end)))
 		self.set_total()
 
@@ -83,8 +86,6 @@ class ComplaintPenaltyBulletin(Document):
 		self.signed_by = frappe.session.user
 
 	def on_submit(self):
-		from complaint_mgmt.weekly import on_bulletin_submit
-
 		on_bulletin_submit(self)
 
 	def before_cancel(self):

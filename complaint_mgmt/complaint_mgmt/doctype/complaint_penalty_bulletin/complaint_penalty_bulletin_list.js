@@ -6,7 +6,7 @@ frappe.listview_settings["Complaint Penalty Bulletin"] = {
 		if (!frappe.model.can_create("Complaint Penalty Bulletin")) return;
 		listview.page.add_inner_button(__("Make Last Week's Bulletin"), () =>
 			frappe
-				.call({ method: "complaint_mgmt.weekly.generate_bulletin", freeze: true })
+				.call({ method: "complaint_mgmt.outputs.weekly.generate_bulletin", freeze: true })
 				.then((r) => frappe.set_route("Form", "Complaint Penalty Bulletin", r.message))
 		);
 	},

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
-from complaint_mgmt import rules
+from complaint_mgmt.procedure import rules
 
 
 class ComplaintPenaltyNotice(Document):

@@ -8,7 +8,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, escape_html, validate_email_address
 
-from complaint_mgmt import adapters, intake_limits, retention_rules, rules, workflow
+from complaint_mgmt.engine import recompute
+from complaint_mgmt.loop import adapters, intake_limits, workflow
+from complaint_mgmt.outputs import weekly
+from complaint_mgmt.outputs.weekly_mail import address_list
+from complaint_mgmt.procedure import authority, calendar_hours, retention_rules
 
 HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
@@ -103,8 +107,8 @@ class ComplaintSettings(Document):
 				_("Add at least one working window to use business hours."), title=_("Invalid setting")
 			)
 		try:
-			rules.parse_windows((w.weekday, w.start_time, w.end_time) for w in self.working_windows)
-		except rules.RuleError as err:
+			calendar_hours.parse_windows((w.weekday, w.start_time, w.end_time) for w in self.working_windows)
+		except calendar_hours.RuleError as err:
 			adapters.throw(err, title=_("Invalid working window"))
 		dates = [str(h.holiday_date) for h in self.holidays]
 		if len(dates) != len(set(dates)):
@@ -112,8 +116,10 @@ class ComplaintSettings(Document):
 
 	def validate_compensation_tiers(self):
 		try:
-			rules.validate_tiers([(row.up_to_amount, row.approver_role) for row in self.compensation_tiers])
-		except rules.RuleError as err:
+			authority.validate_tiers(
+				[(row.up_to_amount, row.approver_role) for row in self.compensation_tiers]
+			)
+		except calendar_hours.RuleError as err:
 			adapters.throw(err, title=_("Invalid compensation tiers"))
 
 	def validate_channel_targets(self):
@@ -138,12 +144,10 @@ class ComplaintSettings(Document):
 			self.retention_days = retention_rules.DEFAULT_RETENTION_DAYS
 		try:
 			retention_rules.validate_retention_days(cint(self.retention_days))
-		except rules.RuleError as err:
+		except calendar_hours.RuleError as err:
 			adapters.throw(err, title=_("Invalid setting"))
 
 	def validate_recipients(self):
-		from complaint_mgmt.weekly_mail import address_list
-
 		for address in [*self.recipient_list(), *address_list(self.monthly_report_recipients)]:
 			validate_email_address(address, throw=True)
 		if self.monthly_report_day in (None, ""):
@@ -186,8 +190,7 @@ class ComplaintSettings(Document):
 		return [line.strip() for line in text.splitlines() if line.strip()]
 
 	def on_update(self):
-		from complaint_mgmt import recompute  # here: recompute imports the Complaint controller
-
 		frappe.clear_document_cache(self.doctype, self.name)
 		recompute.on_settings_update(self)  # stored deadlines of open complaints follow the new settings
 		workflow.sync_approver_roles()  # a compensation tier's role may approve at once
+		weekly.sync_auto_email_reports()  # Auto Email Reports of earlier versions stay switched off

@@ -13,7 +13,7 @@ from frappe import _
 from frappe.query_builder.functions import Avg, Count, UnixTimestamp
 from frappe.utils import flt, now_datetime
 
-from complaint_mgmt import reporting
+from complaint_mgmt.outputs import reporting
 
 CLOCK_KEYS = {clock: frappe.scrub(clock) for clock in reporting.CLOCK_FIELDS}
 # step key -> (start field, end field)

@@ -8,7 +8,8 @@ from frappe import _
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import flt
 
-from complaint_mgmt import reporting, rules
+from complaint_mgmt.outputs import reporting
+from complaint_mgmt.procedure import rules
 
 BREACH_FIELDS = {breach: frappe.scrub(breach) for breach in rules.BREACH_TYPES}
 SUMMED = ("notices", *BREACH_FIELDS.values(), "amount", "executed_notices", "executed_amount", "outstanding")

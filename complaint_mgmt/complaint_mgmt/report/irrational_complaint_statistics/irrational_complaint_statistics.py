@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
 
-from complaint_mgmt import reporting
+from complaint_mgmt.outputs import reporting
 
 COUNTS = ("first_irrational", "secondary_irrational", "watch", "monitor")
 

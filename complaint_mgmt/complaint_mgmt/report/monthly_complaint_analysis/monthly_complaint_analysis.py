@@ -20,7 +20,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, DateFormat, Sum, UnixTimestamp
 from frappe.utils import flt
 
-from complaint_mgmt import reporting
+from complaint_mgmt.outputs import reporting
 
 MONTH_FORMAT = "%Y-%m"
 # step -> (start field, end field)

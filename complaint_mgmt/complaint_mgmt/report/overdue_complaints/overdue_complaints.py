@@ -8,7 +8,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, now_datetime
 
-from complaint_mgmt import clocks, reporting, rules
+from complaint_mgmt.outputs import reporting
+from complaint_mgmt.procedure import clocks, rules
 
 FIELDS = (
 	"name",

@@ -10,7 +10,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import flt
 
-from complaint_mgmt import reporting
+from complaint_mgmt.outputs import reporting
 
 
 def execute(filters=None):

@@ -1,0 +1,100 @@
+"""Shared pieces of the app's script reports: the period filter, department isolation and the overdue test.
+
+Every report aggregates in SQL (GROUP BY through frappe.qb) so it stays fast on millions of complaints; Python
+only shapes the few aggregated rows. Department isolation: Complaint Handlers and Department Managers see only
+the rows of their own departments (complaint_mgmt.permissions), whatever department filter they pass.
+"""
+
+from datetime import datetime, time
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case, Criterion
+from frappe.query_builder.functions import Sum
+from frappe.utils import add_days, date_diff, flt, getdate
+
+from complaint_mgmt.procedure import clocks, rules, transitions
+from complaint_mgmt.security.permissions import is_restricted, user_departments
+
+# clock -> (due field, field that stops the clock)
+CLOCK_FIELDS = {clock: (rules.DUE_FIELDS[clock], rules.STOP_FIELDS[clock]) for clock in rules.CLOCKS}
+
+
+def period(filters) -> tuple[datetime, datetime]:
+	"""The half-open instant range [from_date 00:00, day after to_date 00:00) of the report's filters."""
+	filters = frappe._dict(filters or {})
+	if not filters.get("from_date") or not filters.get("to_date"):
+		frappe.throw(_("Set both From Date and To Date."), title=_("Missing filter"))
+	from_date, to_date = getdate(filters.from_date), getdate(filters.to_date)
+	if from_date > to_date:
+		frappe.throw(_("From Date cannot be after To Date."), title=_("Invalid filter"))
+	return datetime.combine(from_date, time.min), datetime.combine(getdate(add_days(to_date, 1)), time.min)
+
+
+def period_days(filters) -> int:
+	return date_diff(filters.get("to_date"), filters.get("from_date")) + 1
+
+
+def department_scope(filters) -> list[str] | None:
+	"""The departments the report may show: None = all, else this list (possibly empty)."""
+	department = (filters or {}).get("department")
+	if is_restricted():
+		allowed = user_departments()
+		if department:
+			return [department] if department in allowed else []
+		return allowed
+	return [department] if department else None
+
+
+def restrict(query, column, scope: list[str] | None):
+	"""Limit `query` to the departments of `scope` (an empty scope matches nothing: ``IN (NULL)``)."""
+	if scope is None:
+		return query
+	return query.where(column.isin(scope or [None]))
+
+
+def count_if(condition):
+	"""SUM(CASE WHEN condition THEN 1 ELSE 0 END)."""
+	return Sum(Case().when(condition, 1).else_(0))
+
+
+def sum_if(condition, value):
+	return Sum(Case().when(condition, value).else_(0))
+
+
+def clock_stopped(c, clock: str):
+	"""SQL condition: `clock` has stopped, by the sweep's own definition (``clocks.CLOCK_STOPS``: a pending
+	deferral request stops the Close clock like a close request)."""
+	stops = [
+		c[field].isnotnull() if in_status is None else (c[field].isnotnull() & (c.status == in_status))
+		for field, in_status in clocks.CLOCK_STOPS[clock]
+	]
+	return Criterion.any(stops)
+
+
+def stop_instant(c, clock: str):
+	"""SQL term: when `clock` stopped (NULL: running), the earliest of its stops (``clocks.stopped_on``)."""
+	(first, _status), *others = clocks.CLOCK_STOPS[clock]
+	term = c[first]
+	for field, in_status in others:
+		counts = c[field].isnotnull() & (term.isnull() | (c[field] < term))
+		if in_status is not None:
+			counts = counts & (c.status == in_status)
+		term = Case().when(counts, c[field]).else_(term)
+	return term
+
+
+# Every column the stop of some clock reads (for reports that judge the clocks row by row in Python).
+STOP_COLUMNS = tuple(dict.fromkeys(f for stops in clocks.CLOCK_STOPS.values() for f, _status in stops))
+
+
+def overdue_condition(c, now: datetime, clock: str | None = None):
+	"""SQL condition: a running complaint past the due of `clock` (or of any clock) that has not stopped."""
+	clocks_ = [clock] if clock else list(CLOCK_FIELDS)
+	late = [(c[CLOCK_FIELDS[k][0]] < now) & ~clock_stopped(c, k) for k in clocks_]
+	return c.status.isin(transitions.RUNNING_STATUSES) & Criterion.any(late)
+
+
+def share(part, whole, digits: int = 2) -> float | None:
+	"""Percentage of part in whole, None when whole is 0."""
+	return flt(100.0 * flt(part) / flt(whole), digits) if whole else None

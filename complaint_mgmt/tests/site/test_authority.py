@@ -1,0 +1,143 @@
+"""Compensation authority (spec §6, issue 9 item 4): the seeded 50 / 200 / 2,000 / above matrix, approval by
+the tier's role through api.approve_close with the Workflow active, higher roles approving smaller amounts, a
+role added in the settings approving at once, and clear refusals."""
+
+import frappe
+import pytest
+
+from complaint_mgmt import api
+from complaint_mgmt.loop.workflow import WORKFLOW_NAME
+from complaint_mgmt.setup import seed
+from complaint_mgmt.tests.site.api_setup import (
+	GOOD_ACTION,
+	HANDLER,
+	MGR,
+	SPEC,
+	call,
+	complaint_at,
+	setup_people,
+	snapshot,
+)
+from complaint_mgmt.tests.site.factories import make_user
+
+FD, DSM, SM, VP = (role for _amount, role in seed.COMPENSATION_TIERS)
+APPROVERS = {role: f"cm-tier-{i}@example.com" for i, role in enumerate((FD, DSM, SM, VP))}
+NEW_ROLE = "CM Test Regional Director"
+
+
+def forget_workflow_cache() -> None:
+	frappe.cache.hdel("workflow", "Complaint")
+	frappe.clear_document_cache("Workflow", WORKFLOW_NAME)
+	frappe.clear_cache(doctype="Complaint")
+
+
+@pytest.fixture(autouse=True)
+def people():
+	forget_workflow_cache()
+	setup_people()  # the approvers are session users (factories.TEST_USERS)
+	set_tiers(seed.COMPENSATION_TIERS)  # the spec's matrix, whatever the site's settings
+	yield
+	frappe.db.rollback()
+	forget_workflow_cache()
+
+
+def set_tiers(tiers) -> None:
+	settings = frappe.get_single("Complaint Settings")
+	settings.set("compensation_tiers", [{"up_to_amount": a, "approver_role": r} for a, r in tiers])
+	settings.save()
+	frappe.clear_document_cache("Complaint Settings", "Complaint Settings")
+	forget_workflow_cache()
+
+
+def awaiting_approval(amount: float) -> str:
+	name = complaint_at("Replied")
+	call(HANDLER, api.request_close, name, "Refunded", "Price label wrong", GOOD_ACTION, amount)
+	call(SPEC, api.record_return_visit, name, True)
+	return name
+
+
+def approve_close_roles() -> set[str]:
+	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+	return {t.allowed for t in workflow.transitions if t.action == "Approve Close"}
+
+
+def test_the_spec_matrix_is_seeded_with_its_roles():
+	assert [role for _amount, role in seed.COMPENSATION_TIERS] == [
+		"Complaint Front Desk Manager",
+		"Complaint Deputy Store Manager",
+		"Complaint Store Manager",
+		"Complaint Vice President",
+	]
+	assert [amount for amount, _role in seed.COMPENSATION_TIERS] == [50, 200, 2000, 0]  # 0: no ceiling
+	for role in (FD, DSM, SM, VP):
+		assert frappe.db.exists("Role", role) and role in seed.ROLES
+	assert {FD, DSM, SM, VP, "Complaint Manager"} <= approve_close_roles()
+
+
+@pytest.mark.parametrize(
+	("amount", "role"), [(30, FD), (50, FD), (150, DSM), (2000, SM), (2000.5, VP), (250000, VP)]
+)
+def test_the_tier_role_approves_with_the_workflow_active(amount, role):
+	assert frappe.get_meta("Complaint").get_workflow() == WORKFLOW_NAME
+	name = awaiting_approval(amount)
+	doc = call(APPROVERS[role], api.approve_close, name)
+	assert (doc.status, doc.approved_by) == ("Closed", APPROVERS[role])
+
+
+@pytest.mark.parametrize(("amount", "role"), [(30, DSM), (30, VP), (150, SM), (1500, VP)])
+def test_a_higher_tier_role_approves_a_smaller_amount(amount, role):
+	name = awaiting_approval(amount)
+	assert call(APPROVERS[role], api.approve_close, name).status == "Closed"
+
+
+@pytest.mark.parametrize(
+	("amount", "user", "needed"),
+	[(150, FD, DSM), (2500, SM, VP), (60, FD, DSM), (30, "manager", FD)],
+)
+def test_a_lower_tier_role_is_refused_with_the_needed_role(amount, user, needed):
+	name = awaiting_approval(amount)
+	before = snapshot(name)
+	with pytest.raises(
+		frappe.PermissionError, match=f"Approve Close needs (the role|one of the roles) {needed}"
+	):
+		call(MGR if user == "manager" else APPROVERS[user], api.approve_close, name)
+	assert snapshot(name) == before
+
+
+def test_no_compensation_is_approved_by_the_complaint_manager_only():
+	name = awaiting_approval(0)
+	with pytest.raises(frappe.PermissionError, match="needs the role Complaint Manager"):
+		call(APPROVERS[VP], api.approve_close, name)
+	assert call(MGR, api.approve_close, name).approved_by == MGR
+
+
+def test_above_every_ceiling_without_an_open_tier_has_no_approver():
+	set_tiers(seed.COMPENSATION_TIERS[:3])
+	name = awaiting_approval(5000)
+	before = snapshot(name)
+	with pytest.raises(frappe.ValidationError, match="above the highest ceiling"):
+		call(APPROVERS[SM], api.approve_close, name)
+	assert snapshot(name) == before
+
+
+def test_a_role_added_in_the_settings_can_approve_at_once():
+	if not frappe.db.exists("Role", NEW_ROLE):
+		frappe.get_doc({"doctype": "Role", "role_name": NEW_ROLE, "desk_access": 1}).insert()
+	# a specialist reads every complaint but is no approver: only the new tier role can let her approve
+	user = make_user("cm-tier-new@example.com", "Complaint Specialist", NEW_ROLE)
+	assert NEW_ROLE not in approve_close_roles()
+	set_tiers([*seed.COMPENSATION_TIERS[:3], (0, NEW_ROLE)])
+	assert NEW_ROLE in approve_close_roles()  # added to the Workflow on save
+	name = awaiting_approval(9000)
+	assert call(user, api.approve_close, name).approved_by == user
+
+
+def test_desk_shows_the_approve_button_to_the_tier_role():
+	from frappe.model.workflow import get_transitions
+
+	name = awaiting_approval(150)
+	frappe.set_user(APPROVERS[DSM])
+	try:
+		assert "Approve Close" in {t.action for t in get_transitions(frappe.get_doc("Complaint", name))}
+	finally:
+		frappe.set_user("Administrator")
