@@ -176,6 +176,7 @@ def supersede_records(complaint: str, first_replied_on=None) -> list[str]:
 			record.first_replied_on = record.first_replied_on or first_replied_on
 		record.status = "Superseded"
 		# the caller's right to transfer the complaint was checked by begin()
+		record.flags.procedure_action = True
 		record.save(ignore_permissions=True)
 	close_todos(complaint, status="Cancelled")
 	return names
@@ -195,6 +196,7 @@ def issue_record(doc, note: str | None) -> str:
 		}
 	)
 	# the caller's right to transfer was checked by begin(); the record is part of that action
+	record.flags.procedure_action = True
 	record.insert(ignore_permissions=True)
 	return record.name
 
@@ -205,6 +207,7 @@ def acknowledge_record(record_name: str, when) -> None:
 	record.acknowledged_by = frappe.session.user
 	record.acknowledged_on = when
 	# department users only read transfer records; begin() checked that the caller may acknowledge
+	record.flags.procedure_action = True
 	record.save(ignore_permissions=True)
 
 

@@ -114,3 +114,13 @@ def validate_plain_edit(doc) -> None:
 			),
 			title=_("Not allowed"),
 		)
+
+
+def refuse_direct_write(row) -> None:
+	"""A child row of the complaint saved or deleted on its own (REST on the child doctype): refused, the row is
+	part of the procedure's record (Frappe runs a child's own controller only then, never in the parent's save)."""
+	frappe.throw(
+		_("{0} rows change only through the complaint's actions.").format(_(row.doctype)),
+		frappe.PermissionError,
+		title=_("Not allowed"),
+	)

@@ -279,7 +279,7 @@ def message(resp: requests.Response):
 # Database snapshots (what the server committed)
 # ----------------------------------------------
 
-CHILD_TABLES = ("Complaint Reply", "Complaint Pause", "Complaint Escalation")
+CHILD_TABLES = ("Complaint Reply", "Complaint Pause", "Complaint Escalation", "Complaint Step")
 COUNTED = (
 	"Complaint",
 	"Complaint Transfer Record",

@@ -1,7 +1,7 @@
 """A separate process (own connection, real commits) for the sweep's concurrency and crash tests.
 
 	python tests/site/sweep_worker.py SITE seed PREFIX COUNT NOW
-	python tests/site/sweep_worker.py SITE sweep NOW
+	python tests/site/sweep_worker.py SITE sweep NOW [START_AT]
 	python tests/site/sweep_worker.py SITE report PREFIX
 	python tests/site/sweep_worker.py SITE cleanup PREFIX
 
@@ -11,6 +11,7 @@ Run with the bench's python; prints one JSON line.
 import json
 import os
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def main(site: str, command: str, *args: str) -> object:
 		if command == "sweep":
 			from complaint_mgmt.engine.deadlines import run_sweep
 
+			if len(args) > 1:  # a start instant shared by concurrent workers (epoch seconds): begin together
+				time.sleep(max(0.0, float(args[1]) - time.time()))
 			return run_sweep(now=args[0])
 		if command == "report":
 			return report(args[0])

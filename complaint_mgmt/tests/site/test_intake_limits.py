@@ -170,6 +170,8 @@ def refusal_logs() -> list[str]:
 
 
 def test_the_sixth_mail_of_a_sender_within_an_hour_is_kept_without_a_complaint(account):  # noqa: F811
+	# an earlier run's log of this hour (the mail job commits) would count as this run's: not part of this test
+	frappe.db.delete("Error Log", {"method": ("like", "Complaint e-mail not registered%")})
 	names = {mail(account, n).reference_name for n in range(5)}
 	assert len(names) == 5 and count(contact_email="li.lei@example.com") == 5
 	sixth, seventh = mail(account, 6), mail(account, 7)  # no exception: the pull job goes on

@@ -27,11 +27,13 @@ def two_departments():
 	finance = _assigned(make_complaint(customer_name="Finance Customer"), "Finance Iso", FIN_HANDLER)
 	unassigned = make_complaint(customer_name="Unassigned Customer")
 	for complaint in (sales, finance):
-		frappe.get_doc(
+		record = frappe.get_doc(
 			{"doctype": "Complaint Transfer Record", "complaint": complaint.name,
 			 "department": complaint.department, "receiver": complaint.receiver, "issued_by": "Administrator",
 			 "issued_on": now_datetime()}
-		).insert()  # fmt: skip
+		)  # fmt: skip
+		record.flags.procedure_action = True  # as the transfer action writes it
+		record.insert()
 		frappe.get_doc(
 			{"doctype": "Complaint Penalty Notice", "complaint": complaint.name,
 			 "department": complaint.department, "breach_type": "Transfer", "period": 0, "grade": "General",

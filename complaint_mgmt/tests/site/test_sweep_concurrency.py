@@ -69,7 +69,8 @@ def assert_exactly_once(prefix: str, count: int) -> None:
 
 def test_two_concurrent_sweeps_issue_each_notice_once(seeded):
 	prefix, count, now = seeded
-	first, second = start("sweep", now), start("sweep", now)
+	start_at = str(time.time() + 8)  # both workers connected and waiting: they sweep at the same moment
+	first, second = start("sweep", now, start_at), start("sweep", now, start_at)
 	results = [finish(first), finish(second)]
 	assert sum(r["notices"] for r in results) == count
 	assert sum(r["errors"] for r in results) == 0

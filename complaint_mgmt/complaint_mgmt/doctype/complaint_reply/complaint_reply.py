@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from complaint_mgmt.security.edit_guard import refuse_direct_write
+
 
 class ComplaintReply(Document):
 	# begin: auto-generated types
@@ -20,4 +22,11 @@ class ComplaintReply(Document):
 		replied_by: DF.Link | None
 		replied_on: DF.Datetime | None
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		"""Rows of the procedure's record are written with the complaint by its actions; a direct save of the row
+		(REST on the child doctype) is refused."""
+		refuse_direct_write(self)
+
+	def on_trash(self):
+		refuse_direct_write(self)

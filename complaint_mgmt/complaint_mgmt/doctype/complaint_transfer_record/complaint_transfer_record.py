@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
 
 
@@ -27,7 +28,18 @@ class ComplaintTransferRecord(Document):
 
 	# end: auto-generated types
 	def validate(self):
+		self.validate_procedure_action()
 		self.validate_receiver()
+
+	def validate_procedure_action(self):
+		"""Transfer records are the procedure's record of each hand-over: issued, signed and superseded by the
+		complaint's actions only (complaint_mgmt.loop.steps), never written by a plain insert or save."""
+		if not self.flags.procedure_action:
+			frappe.throw(
+				_("A transfer record is written only by the complaint's actions (transfer, acknowledge)."),
+				frappe.PermissionError,
+				title=_("Not allowed"),
+			)
 
 	def validate_receiver(self):
 		if not self.receiver:
