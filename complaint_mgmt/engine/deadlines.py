@@ -4,9 +4,9 @@ Every complaint stores ``next_check_at`` (indexed), the instant of its earliest 
 on each save by the pure ``complaint_mgmt.procedure.sweep_rules``. The sweep reads only the complaints whose
 ``next_check_at`` has come, in batches, so its cost follows the number of new events, not of open complaints.
 
-Exactly once: each complaint is handled in its own transaction under a row lock (``SELECT ... FOR UPDATE``)
-and re-checked after the lock is taken; its notices, flags and notifications are committed together. A second
-sweep running at the same time waits for the lock and then finds nothing due; a sweep killed half-way loses
+Exactly once: each complaint is handled in its own transaction under a row lock (``SELECT ... FOR UPDATE SKIP
+LOCKED``) and re-checked after the lock is taken; its notices, flags and notifications are committed together. A
+second sweep running at the same time skips the rows the first holds and takes the others; a sweep killed half-way loses
 only its uncommitted complaint, which the next run handles. The unique ``breach_key`` of the penalty notice
 makes a duplicate notice impossible even if all of this were bypassed.
 """
@@ -38,6 +38,7 @@ SWEEP_COLUMNS = (
 	"original_grade",
 	"escalation_count",
 )
+DEADLOCK_ATTEMPTS = 3
 TOTALS = ("complaints", "breaches", "notices", "escalations", "warnings", "duplicates", "errors")
 
 
@@ -164,30 +165,54 @@ def _due_batch(now: datetime, cursor: tuple[datetime, str] | None, limit: int) -
 
 
 def _sweep_one(name: str, ctx: SweepContext) -> Counter:
-	"""Handle one complaint in its own transaction; a failure is logged and undone, never stops the sweep."""
-	frappe.db.savepoint("complaint_sweep")
-	try:
-		counts = _handle(name, ctx)
-	except Exception:
+	"""Handle one complaint in its own transaction; a failure is logged and undone, never stops the sweep. A
+	deadlock with a concurrent sweep (both issuing notices: the naming series row) is retried."""
+	for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+		frappe.db.savepoint("complaint_sweep")
 		try:
-			frappe.db.rollback(save_point="complaint_sweep")
+			counts = _handle(name, ctx)
+			break
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()  # the server rolled the whole transaction back already
+			frappe.local.complaint_grades = None
+			if attempt == DEADLOCK_ATTEMPTS:
+				counts = _failed(name)
 		except Exception:
-			frappe.db.rollback()  # the server already rolled the whole transaction back (e.g. a deadlock)
-		frappe.log_error(
-			title=_("Complaint deadline sweep failed for {0}").format(name),
-			reference_doctype="Complaint",
-			reference_name=name,
-		)
-		counts = Counter(errors=1)
+			try:
+				frappe.db.rollback(save_point="complaint_sweep")
+			except Exception:
+				frappe.db.rollback()  # the server already rolled the whole transaction back
+			counts = _failed(name)
+			break
 	# A scheduled job's deliberate per-row commit: one complaint's notices, flags and notifications become
 	# durable together, so neither a crash nor a concurrent sweep can repeat or lose a breach.
 	frappe.db.commit()  # deliberate, see above  # nosemgrep
 	return counts
 
 
+def _failed(name: str) -> Counter:
+	frappe.log_error(
+		title=_("Complaint deadline sweep failed for {0}").format(name),
+		reference_doctype="Complaint",
+		reference_name=name,
+	)
+	return Counter(errors=1)
+
+
+def _claimed(name: str) -> bool:
+	"""Lock the complaint's row unless another transaction holds it (``FOR UPDATE SKIP LOCKED``): several
+	sweeps, on any host, split the due rows instead of queueing behind each other; a row skipped here is still
+	due and the next sweep takes it."""
+	complaint = frappe.qb.DocType("Complaint")
+	query = frappe.qb.from_(complaint).select(complaint.name).where(complaint.name == name)
+	return bool(query.for_update(skip_locked=True).run())
+
+
 def _handle(name: str, ctx: SweepContext) -> Counter:
+	if not _claimed(name):
+		return Counter()  # another sweep is handling it right now
 	try:
-		doc = frappe.get_doc("Complaint", name, for_update=True)  # the row lock, taken while loading
+		doc = frappe.get_doc("Complaint", name, for_update=True)  # the row lock (ours already), while loading
 	except frappe.DoesNotExistError:
 		frappe.clear_last_message()
 		return Counter()  # deleted meanwhile
