@@ -124,6 +124,9 @@ def make_people() -> dict:
 	people = {
 		"specialist": user("specialist", "Service Specialist", "Complaint Specialist"),
 		"manager": user("cs.manager", "Service Center Head", "Complaint Manager"),
+		# the compensation tier up to 2,000 (spec §6) approves the closures that grant compensation
+		"store_manager": user("store.manager", "Store Manager", "Complaint Store Manager"),
+		"director": user("service.director", "Service Director", "Complaint Service Director"),
 		"gm": user("gm", "General Manager", "Complaint Bulletin Approver"),
 		"executor": user("finance.exec", "Penalty Executor", "Complaint Penalty Executor"),
 		"departments": {},
@@ -229,5 +232,5 @@ def make_complaint(rng: random.Random, people: dict, target: str, received: date
 	step(people["specialist"], actions.record_return_visit, 1, "Customer confirmed the repair.")
 	if target == "Return Visited":
 		return doc.name
-	step(people["manager"], actions.approve_close)
+	step(people["store_manager"] if compensation else people["manager"], actions.approve_close)
 	return doc.name
