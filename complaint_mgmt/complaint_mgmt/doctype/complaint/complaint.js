@@ -96,16 +96,19 @@ complaint_mgmt.run_action = function (frm, action) {
 		frappe.msgprint(__("Unknown action {0}", [action]));
 		return;
 	}
+	// resolves only when the server accepted the action (a refusal shows its message and rejects)
 	const call = (values) =>
-		frappe
-			.call({
+		new Promise((resolve, reject) => {
+			frappe.call({
 				method: "complaint_mgmt.api." + spec.method,
 				args: { complaint: frm.doc.name, ...(spec.args || {}), ...(values || {}) },
 				freeze: true,
-			})
-			.then(() => frm.reload_doc());
+				callback: (r) => (r.exc ? reject(r) : resolve(r)),
+				error: reject,
+			});
+		}).then(() => frm.reload_doc());
 	if (spec.confirm) {
-		frappe.confirm(spec.confirm, () => call());
+		frappe.confirm(spec.confirm, () => call().catch(() => {}));
 		return;
 	}
 	const dialog = new frappe.ui.Dialog({
@@ -113,8 +116,12 @@ complaint_mgmt.run_action = function (frm, action) {
 		fields: spec.fields(frm),
 		primary_action_label: __(action),
 		primary_action(values) {
-			dialog.hide();
-			call(values);
+			// the dialog stays open until the server accepts: a refused vague action keeps what was typed
+			dialog.disable_primary_action();
+			call(values)
+				.then(() => dialog.hide())
+				.catch(() => {})
+				.finally(() => dialog.enable_primary_action());
 		},
 	});
 	dialog.show();

@@ -7,6 +7,15 @@ frappe.ui.form.on("Complaint Penalty Notice", {
 				"red"
 			);
 		}
+		const executor = ["Complaint Penalty Executor", "System Manager"].some((r) => frappe.user.has_role(r));
+		if (frm.doc.docstatus === 1 && !frm.doc.executed && executor) {
+			// the executor has no Submit right: the server action marks the notice (execution.mark_executed)
+			frm.add_custom_button(__("Mark Executed"), () =>
+				frappe
+					.xcall("complaint_mgmt.outputs.execution.mark_executed", { notice: frm.doc.name })
+					.then(() => frm.reload_doc())
+			).addClass("btn-primary");
+		}
 		if (frm.doc.complaint) {
 			frm.add_custom_button(__("Complaint"), () =>
 				frappe.set_route("Form", "Complaint", frm.doc.complaint)
