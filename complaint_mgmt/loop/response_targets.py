@@ -1,6 +1,6 @@
 """Response targets by channel (spec §6): a complaint from a channel with a target tells the target's role at
 once (a Notification Log entry in each user's inbox) and has a transfer deadline of at most the target's hours
-(``clocks.clock_hours``; the grade's own hours stay when they are shorter)."""
+(``rules.clock_hours``; the grade's own hours stay when they are shorter)."""
 
 import frappe
 from frappe import _

@@ -25,6 +25,7 @@ from complaint_mgmt.procedure.rules import (
 	Milestones,
 	clock_start,
 	clock_stop,
+	compute_deadlines,
 )
 
 BREACH_FLAGS = {
@@ -74,21 +75,6 @@ CLOCK_STOPS = {
 }
 
 
-def clock_hours(
-	grade: Grade, return_visit_hours: float | None, channel_hours: float | None = None
-) -> dict[str, float | None]:
-	"""Each clock's budget under `grade`; a channel's response target caps the transfer clock."""
-	transfer = grade.transfer_hours
-	if channel_hours and channel_hours > 0:
-		transfer = min(transfer, channel_hours) if transfer else channel_hours
-	return {
-		"Transfer": transfer,
-		"First Reply": grade.first_reply_hours,
-		"Close": grade.close_hours,
-		"Return Visit": return_visit_hours if return_visit_hours and return_visit_hours > 0 else None,
-	}
-
-
 def settle_deadlines(
 	grade: Grade,
 	m: Milestones,
@@ -111,21 +97,23 @@ def settle_deadlines(
 	on record). A clock whose start instant was corrected (`previous` milestones: the service center fixed
 	received_on) is timed afresh from the corrected start, unless it is kept as breached.
 	"""
-	hours = clock_hours(grade, return_visit_hours, channel_hours)
+	fresh = compute_deadlines(
+		grade,
+		m,
+		return_visit_hours=return_visit_hours,
+		channel_hours=channel_hours,
+		calendar=calendar,
+		pauses=pauses,
+		runs_clocks=runs_clocks,
+		frozen={clock: stored.due(clock) for clock in keep if stored.due(clock) is not None},
+	)
 	running = runs_clocks and not grade.is_irrational
-	values: dict[str, datetime.datetime | None] = {}
+	values = {}
 	for clock in CLOCKS:
 		start, due = clock_start(clock, m), stored.due(clock)
-		if not running:
-			values[DUE_FIELDS[clock]] = due if clock in keep else None
-		elif start is None:
-			values[DUE_FIELDS[clock]] = None
-		elif due is not None and (clock in keep or previous is None or clock_start(clock, previous) == start):
-			values[DUE_FIELDS[clock]] = due
-		elif hours[clock]:
-			values[DUE_FIELDS[clock]] = calendar.add_hours(start, hours[clock], pauses)
-		else:
-			values[DUE_FIELDS[clock]] = None
+		corrected = previous is not None and clock_start(clock, previous) != start
+		started_and_kept = running and start is not None and due is not None and not corrected
+		values[DUE_FIELDS[clock]] = due if started_and_kept else fresh.due(clock)
 	return Deadlines(**values)
 
 

@@ -115,31 +115,43 @@ def clock_stop(clock: str, m: Milestones) -> datetime.datetime | None:
 	return getattr(m, STOP_FIELDS[clock])
 
 
+def clock_hours(
+	grade: Grade, return_visit_hours: float | None = 12, channel_hours: float | None = None
+) -> dict[str, float | None]:
+	"""Each clock's budget in hours under `grade` (None: the clock does not run). `return_visit_hours` None or
+	<= 0 switches the return-visit clock off; a channel's response target caps the transfer clock."""
+	transfer = grade.transfer_hours
+	if channel_hours and channel_hours > 0:
+		transfer = min(transfer, channel_hours) if transfer else channel_hours
+	return {
+		"Transfer": transfer,
+		"First Reply": grade.first_reply_hours,
+		"Close": grade.close_hours,
+		"Return Visit": return_visit_hours if return_visit_hours and return_visit_hours > 0 else None,
+	}
+
+
 def compute_deadlines(
 	grade: Grade,
 	m: Milestones,
 	*,
 	return_visit_hours: float | None = 12,
+	channel_hours: float | None = None,
 	calendar: Calendar = WALL_CLOCK,
 	pauses: Sequence[Pause] = (),
 	runs_clocks: bool = True,
 	frozen: Mapping[str, datetime.datetime] | None = None,
 ) -> Deadlines:
-	"""All deadlines of a complaint under `grade`.
+	"""All deadlines of a complaint under `grade`, each clock timed from its start (``clock_hours``).
 
 	Irrational grades and complaints that run no clocks (deferred, irrational stage) get None, except
 	for `frozen` clocks (clock -> due), which are always kept as they are (breached deadlines never move).
-	`return_visit_hours` None or <= 0 switches the return-visit clock off.
+	How stored deadlines evolve after a change is ``complaint_mgmt.procedure.clocks.settle_deadlines``.
 	"""
 	frozen = dict(frozen or {})
 	for clock in frozen:
 		_check_clock(clock)
-	hours = {
-		"Transfer": grade.transfer_hours,
-		"First Reply": grade.first_reply_hours,
-		"Close": grade.close_hours,
-		"Return Visit": return_visit_hours if return_visit_hours and return_visit_hours > 0 else None,
-	}
+	hours = clock_hours(grade, return_visit_hours, channel_hours)
 	running = runs_clocks and not grade.is_irrational
 	values: dict[str, datetime.datetime | None] = {}
 	for clock in CLOCKS:
@@ -265,8 +277,17 @@ def penalty(
 	return float(base), factor, float(base) * factor
 
 
-def closure_type(close_requested_on: datetime.datetime, close_due: datetime.datetime | None) -> str:
-	"""First Closure when the close request came by the closing deadline, else Second Closure."""
+def closure_type(
+	close_requested_on: datetime.datetime,
+	close_due: datetime.datetime | None,
+	*,
+	deferred: bool = False,
+	close_due_at_deferral: datetime.datetime | None = None,
+) -> str:
+	"""First Closure when the close request came by the closing deadline, else Second Closure; a deferred
+	complaint is judged against the closing deadline it had when it was deferred."""
+	if deferred:
+		close_due = close_due_at_deferral
 	if close_due is None or close_requested_on <= close_due:
 		return FIRST_CLOSURE
 	return SECOND_CLOSURE
