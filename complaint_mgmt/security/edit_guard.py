@@ -1,38 +1,13 @@
-"""What a plain save (desk form, REST ``PUT``, ``frappe.client.set_value``) may change on a complaint.
-
-Once a complaint has left *Registered*, everything that drives its clocks and penalties (received_on, grade,
-channel, category, milestones, deadlines, warnings, the procedure's child tables) changes only through the
-procedure's actions (``complaint_mgmt.api``: the steps, and ``regrade`` for the service center), never by a
-plain save of the department being timed. A Closed or Deferred complaint is read-only outside the actions.
-"""
+"""Plain saves of a complaint (desk form, REST ``PUT``, ``frappe.client.set_value``) judged by the procedure's
+rule (``complaint_mgmt.procedure.editing``): this module only finds what a save changed and says why it is
+refused; and the procedure's child rows refuse being written on their own."""
 
 import frappe
 from frappe import _
 from frappe.model import default_fields
 from frappe.utils import cint, cstr, flt, get_datetime
 
-from complaint_mgmt.procedure import transitions
-
-# Anyone who may write the complaint may correct these (customer data, the request).
-FREE_FIELDS = frozenset(
-	{
-		"customer_name",
-		"contact_phone",
-		"contact_email",
-		"party_type",
-		"party",
-		"reference_doctype",
-		"reference_name",
-		"description",
-		"customer_request",
-		"claim_amount",
-	}
-)
-# The service center also keeps these up to date.
-SERVICE_CENTER_FIELDS = frozenset({"specialist", "follow_up_mode", "irrational_reason"})
-# Inputs of the clocks: only the service center's regrade action changes them after registration.
-CLOCK_INPUTS = ("received_on", "grade", "channel", "category")
-READ_ONLY_STATUSES = ("Closed", "Deferred")
+from complaint_mgmt.procedure import editing, transitions
 
 
 def normalised(df, value):
@@ -73,47 +48,27 @@ def table_rows(doc, fieldname: str) -> list[tuple]:
 	return rows
 
 
-def editable_fields(user: str | None = None) -> frozenset[str]:
-	if set(frappe.get_roles(user)) & set(transitions.SPECIALIST_ROLES):
-		return FREE_FIELDS | SERVICE_CENTER_FIELDS
-	return FREE_FIELDS
-
-
 def validate_plain_edit(doc) -> None:
-	"""A save that is not a procedure action: Registered complaints keep the service center's fields and the
-	clock inputs editable; later only the free fields; Closed / Deferred nothing."""
+	"""A save that is not a procedure action: what it changed must be editable (``editing.refused_edit``)."""
 	before = doc.get_doc_before_save()
 	if doc.flags.procedure_action or before is None:
 		return
-	changed = changed_fields(doc, before)
-	if not changed:
+	service_center = bool(set(frappe.get_roles()) & set(transitions.SPECIALIST_ROLES))
+	refusal = editing.refused_edit(before.status, changed_fields(doc, before), service_center)
+	if not refusal:
 		return
-	if before.status in READ_ONLY_STATUSES:
-		frappe.throw(
-			_("A complaint that is {0} cannot be edited ({1}).").format(
-				_(before.status), frappe.bold(_(doc.meta.get_label(changed[0])))
-			),
-			title=_("Not allowed"),
+	why, field = refusal
+	label = frappe.bold(_(doc.meta.get_label(field)))
+	if why == editing.READ_ONLY:
+		message = _("A complaint that is {0} cannot be edited ({1}).").format(_(before.status), label)
+	elif why == editing.CLOCK_INPUT:
+		message = _(
+			"{0} of a transferred complaint changes only through the service center's Regrade action."
 		)
-	allowed = editable_fields()
-	if before.status == "Registered":
-		allowed = allowed | set(CLOCK_INPUTS)
-	clock_inputs = [f for f in changed if f in CLOCK_INPUTS and f not in allowed]
-	if clock_inputs:
-		frappe.throw(
-			_(
-				"{0} of a transferred complaint changes only through the service center's Regrade action."
-			).format(frappe.bold(_(doc.meta.get_label(clock_inputs[0])))),
-			title=_("Not allowed"),
-		)
-	refused = [f for f in changed if f not in allowed]
-	if refused:
-		frappe.throw(
-			_("{0} can only be changed through the complaint's actions.").format(
-				frappe.bold(_(doc.meta.get_label(refused[0])))
-			),
-			title=_("Not allowed"),
-		)
+		message = message.format(label)
+	else:
+		message = _("{0} can only be changed through the complaint's actions.").format(label)
+	frappe.throw(message, title=_("Not allowed"))
 
 
 def refuse_direct_write(row) -> None:

@@ -44,10 +44,6 @@ PROCEDURE_FIELDS = (
 	"close_due_at_deferral",
 	"deferral_approved_on",
 )
-TERMINAL_STATUSES = transitions.TERMINAL_STATUSES
-DUE_FIELDS = rules.DUE_FIELDS
-BREACH_FLAGS = clocks.BREACH_FLAGS
-WARNED_FLAGS = clocks.WARNED_FLAGS
 
 
 class Complaint(Document):
@@ -157,8 +153,9 @@ class Complaint(Document):
 
 	# end: auto-generated types
 	def before_insert(self):
-		input_checks.validate_document(self)  # before anything reads the values
-		intake.set_intake_defaults(self)  # web form and e-mail: channel, default grade, received_on
+		intake.set_intake_defaults(
+			self
+		)  # after _validate_links: the values' types are checked already  # web form and e-mail: channel, default grade, received_on
 
 	def after_insert(self):
 		response_targets.on_registration(self)  # a channel with a response target: its role is told at once
@@ -180,7 +177,6 @@ class Complaint(Document):
 
 	def validate(self):
 		self.validate_procedure_fields()
-		self.validate_plain_edit()
 		self.validate_received_on()
 		self.validate_grade_change()
 		self.set_is_external()
@@ -193,38 +189,25 @@ class Complaint(Document):
 		self.set_next_check_at()
 
 	def validate_procedure_fields(self):
-		"""Status, milestones and results change only through the procedure's actions."""
-		if self.flags.procedure_action:
+		"""A new complaint starts as Registered, with none of the procedure's results (later saves: see
+		validate_higher_perm_levels)."""
+		if self.flags.procedure_action or self.get_doc_before_save() is not None:
 			return
-		before = self.get_doc_before_save()
-		if before is None:
-			if self.status not in (None, "", "Registered") or self.department or self.receiver:
-				frappe.throw(
-					_("A new complaint starts as Registered; transfer it with the Transfer action."),
-					title=_("Not allowed"),
-				)
-			for field in PROCEDURE_FIELDS:
-				if field not in ("status", "original_grade", "irrational_stage") and self.get(field):
-					self.set(field, None)
-			return
+		if self.status not in (None, "", "Registered") or self.department or self.receiver:
+			frappe.throw(
+				_("A new complaint starts as Registered; transfer it with the Transfer action."),
+				title=_("Not allowed"),
+			)
 		for field in PROCEDURE_FIELDS:
-			if str(before.get(field) or "") != str(self.get(field) or ""):
-				frappe.throw(
-					_("{0} can only be changed through the complaint's actions.").format(
-						frappe.bold(_(self.meta.get_label(field)))
-					),
-					title=_("Not allowed"),
-				)
+			if field not in ("status", "original_grade", "irrational_stage") and self.get(field):
+				self.set(field, None)
 
 	def validate_higher_perm_levels(self):
-		"""A plain edit of a Closed / Deferred complaint or of a protected field is refused before Frappe quietly
-		drops the fields of permission levels the user may not write (the caller learns why nothing changed)."""
-		self.validate_plain_edit()
-		super().validate_higher_perm_levels()
-
-	def validate_plain_edit(self):
-		"""After registration a plain save changes no clock input, step or child row (edit_guard)."""
+		"""A plain save changes nothing the procedure's actions own (``edit_guard``): checked here, the first
+		step of every save of an existing document, before Frappe quietly drops the fields of permission
+		levels the user may not write (the caller learns why nothing changed)."""
 		edit_guard.validate_plain_edit(self)
+		super().validate_higher_perm_levels()
 
 	def validate_received_on(self):
 		try:
@@ -314,7 +297,7 @@ class Complaint(Document):
 	def set_deadlines(self):
 		"""The stored deadlines after this change (``clocks.settle_deadlines``): a started clock keeps its due,
 		only a pause that ended now moves it; a clock that starts now follows the current grade."""
-		if self.status in TERMINAL_STATUSES:
+		if self.status in transitions.TERMINAL_STATUSES:
 			return
 		settings = adapters.get_settings()
 		calendar = adapters.get_calendar(settings)
@@ -335,8 +318,8 @@ class Complaint(Document):
 			previous=adapters.milestones(before) if (before := self.get_doc_before_save()) else None,
 		)
 		for clock in clocks.moved_clocks(self.stored_deadlines(), deadlines):
-			self.set(WARNED_FLAGS[clock], 0)  # a moved deadline gets its warning again
-		for clock, field in DUE_FIELDS.items():
+			self.set(clocks.WARNED_FLAGS[clock], 0)  # a moved deadline gets its warning again
+		for clock, field in rules.DUE_FIELDS.items():
 			self.set(field, deadlines.due(clock))
 
 	def pauses_ended_now(self) -> list[tuple]:
@@ -356,7 +339,7 @@ class Complaint(Document):
 		return rules.Deadlines(
 			**{
 				field: get_datetime(self.get(field)) if self.get(field) else None
-				for field in DUE_FIELDS.values()
+				for field in rules.DUE_FIELDS.values()
 			}
 		)
 
@@ -366,5 +349,7 @@ class Complaint(Document):
 
 	def breached_clocks(self) -> list[str]:
 		return [
-			clock for clock, flag in BREACH_FLAGS.items() if self.get(flag) and self.get(DUE_FIELDS[clock])
+			clock
+			for clock, flag in clocks.BREACH_FLAGS.items()
+			if self.get(flag) and self.get(rules.DUE_FIELDS[clock])
 		]
