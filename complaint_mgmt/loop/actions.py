@@ -9,7 +9,6 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, flt, get_datetime
 
-from complaint_mgmt.complaint_mgmt.doctype.complaint.complaint import BREACH_FLAGS, DUE_FIELDS
 from complaint_mgmt.loop import adapters, steps
 from complaint_mgmt.loop.steps import begin, load, required, tell, texts
 from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
@@ -202,10 +201,11 @@ def approve_close(complaint: str) -> dict:
 	role = steps.approver_role(doc)
 	transition = begin(doc, "Approve Close", role=role)
 	doc.closed_on = steps.now()
-	# a deferred complaint is judged against the closing deadline it had when it was deferred
-	due = doc.close_due_at_deferral if doc.irrational_stage == transitions.SECONDARY else doc.close_due
 	doc.closure_type = rules.closure_type(
-		get_datetime(doc.close_requested_on), get_datetime(due) if due else None
+		get_datetime(doc.close_requested_on),
+		get_datetime(doc.close_due) if doc.close_due else None,
+		deferred=doc.irrational_stage == transitions.SECONDARY,
+		close_due_at_deferral=get_datetime(doc.close_due_at_deferral) if doc.close_due_at_deferral else None,
 	)
 	doc.approved_by = frappe.session.user
 	# the approver's right comes from the compensation tier's role (checked by begin), not from write access
@@ -267,8 +267,8 @@ def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
 		adapters.throw(err, title=_("Follow-up mode missing"))
 	doc.irrational_stage, doc.follow_up_mode = transitions.SECONDARY, follow_up_mode
 	doc.deferral_approved_on, doc.close_due_at_deferral = steps.now(), doc.close_due
-	for clock, field in DUE_FIELDS.items():
-		if not doc.get(BREACH_FLAGS[clock]):
+	for clock, field in rules.DUE_FIELDS.items():
+		if not doc.get(clocks.BREACH_FLAGS[clock]):
 			doc.set(field, None)  # no clock runs on a deferred complaint; breached ones stay on record
 	steps.save(doc, transition, note=_(follow_up_mode))
 	steps.close_todos(doc.name)

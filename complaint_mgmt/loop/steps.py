@@ -136,8 +136,7 @@ def texts(**values) -> None:
 
 
 def required(value: str | None, message: str) -> str:
-	"""`value` stripped, or a ValidationError with `message` (already translated)."""
-	input_checks.check_text(message, value)
+	"""`value` stripped (its type checked by ``texts``), or a ValidationError with `message` (translated)."""
 	text = (value or "").strip()
 	if not text:
 		frappe.throw(message, title=_("Missing information"))

@@ -27,13 +27,13 @@ def unreadable_fields(doctype: str, user: str | None = None) -> set[str]:
 	fields = protected_fields(doctype)
 	if not fields or user == "Administrator":
 		return set()
-	levels = frappe.get_meta(doctype).get_permlevel_access("read", user=user)
-	return {f for f in fields if frappe.get_meta(doctype).get_field(f).permlevel not in levels}
+	meta = frappe.get_meta(doctype)
+	levels = meta.get_permlevel_access("read", user=user)
+	return {f for f in fields if meta.get_field(f).permlevel not in levels}
 
 
 def readable(doc) -> dict:
 	"""The document as a dict without the fields the session user may not read."""
-	doc.apply_fieldlevel_read_permissions()
 	hidden = unreadable_fields(doc.doctype)
 	return {k: v for k, v in doc.as_dict().items() if k not in hidden}
 

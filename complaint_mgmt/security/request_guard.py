@@ -36,7 +36,7 @@ QUERY_KEYS = (
 )
 
 
-def request_doctype() -> str | None:
+def request_doctype(definition: dict) -> str | None:
 	"""The doctype a request is about: REST's /api/resource/<doctype>, else the form's doctype argument."""
 	path = frappe.request.path if getattr(frappe.local, "request", None) else ""
 	if path.startswith("/api/resource/"):
@@ -44,12 +44,22 @@ def request_doctype() -> str | None:
 		return parts[3] if len(parts) > 3 else None
 	doctype = frappe.form_dict.get("doctype") or frappe.form_dict.get("reference_doctype")
 	if not doctype:
-		doctype = posted_definition().get("document_type")
+		doctype = definition.get("document_type")
 	return doctype if isinstance(doctype, str) else None
 
 
+# the endpoints that take an ad-hoc chart or number card definition as JSON
+DEFINITION_METHODS = (
+	"/api/method/frappe.desk.doctype.dashboard_chart.",
+	"/api/method/frappe.desk.doctype.number_card.",
+)
+
+
 def posted_definition() -> dict:
-	"""An ad-hoc dashboard chart or number card posted as JSON (``chart`` / ``doc``) with its document type."""
+	"""An ad-hoc dashboard chart or number card posted as JSON (``chart`` / ``doc``) with its document type
+	(only read for the chart and card endpoints: other requests' ``doc`` is a whole document)."""
+	if not frappe.request.path.startswith(DEFINITION_METHODS):
+		return {}
 	for key in ("chart", "doc"):
 		try:
 			value = frappe.parse_json(frappe.form_dict.get(key))
@@ -60,14 +70,13 @@ def posted_definition() -> dict:
 	return {}
 
 
-def check_unreadable_filters(doctype: str | None) -> None:
+def check_unreadable_filters(doctype: str | None, definition: dict) -> None:
 	"""Refuse filtering / sorting / grouping by a field the user may not read."""
 	if doctype not in DEPARTMENT_DOCTYPES or frappe.session.user == "Administrator":
 		return
 	hidden = unreadable_fields(doctype)
 	if not hidden:
 		return
-	definition = posted_definition()
 	text = " ".join(
 		[str(frappe.form_dict.get(key) or "") for key in QUERY_KEYS]
 		+ [str(definition.get(key) or "") for key in ("filters_json", "aggregate_function_based_on")]
@@ -126,6 +135,7 @@ def guard_request() -> None:
 		return
 	check_json_arguments()
 	check_rest_body()
-	doctype = request_doctype()
+	definition = posted_definition()
+	doctype = request_doctype(definition)
 	check_sorting(doctype)
-	check_unreadable_filters(doctype)
+	check_unreadable_filters(doctype, definition)
