@@ -80,6 +80,10 @@ doc_events = {
 	"Complaint Penalty Notice": {
 		"on_trash": "complaint_mgmt.loop.retention.on_trash",
 	},
+	# the bulletin waits in the general manager's inbox until signed, then in the executors' (loop/inbox.py)
+	"Complaint Penalty Bulletin": {
+		"on_change": "complaint_mgmt.loop.inbox.on_bulletin_change",
+	},
 	# shares never reach past the department rule; private files are not copied by URL; no contact data in
 	# version diffs (complaint_mgmt/permissions.py, privacy.py)
 	"DocShare": {

@@ -20,7 +20,7 @@ from frappe import _
 from frappe.model.naming import set_new_name
 from frappe.utils import cint, flt, get_datetime, now_datetime
 
-from complaint_mgmt.loop import adapters
+from complaint_mgmt.loop import adapters, inbox
 from complaint_mgmt.loop.notify import notify
 from complaint_mgmt.procedure import clocks, rules, sweep_rules, transitions
 
@@ -37,6 +37,7 @@ SWEEP_COLUMNS = (
 	"grade",
 	"original_grade",
 	"escalation_count",
+	"sla_status",
 )
 DEADLOCK_ATTEMPTS = 3
 TOTALS = ("complaints", "breaches", "notices", "escalations", "warnings", "duplicates", "errors")
@@ -261,6 +262,7 @@ def _record(doc, before, escalation) -> None:
 	"""
 	doc.set_deadlines()
 	doc.set_next_check_at()
+	doc.set_sla_status()
 	doc.modified = now_datetime()
 	doc.modified_by = frappe.session.user
 	complaint = frappe.qb.DocType("Complaint")
@@ -281,6 +283,7 @@ def _record(doc, before, escalation) -> None:
 		escalation.db_insert()
 		doc._doc_before_save = before
 		doc.save_version()
+	inbox.refresh_priority(doc)  # a breach makes the open ToDo High
 	doc.clear_cache()
 	doc.notify_update()
 

@@ -63,7 +63,6 @@ def transfer(
 	steps.save(doc, transition, note=_("To {0}. {1}").format(department, note or ""))
 	record = steps.issue_record(doc, note)
 	subject = _("Complaint {0} was transferred to you: please acknowledge it.").format(doc.name)
-	steps.assign(doc, receiver, subject)
 	tell([receiver], subject, doc, note)
 	if doc.irrational_stage:
 		tell(
@@ -103,7 +102,6 @@ def acknowledge(complaint: str) -> dict:
 	doc.acknowledged_on = doc.acknowledged_on or when
 	steps.save(doc, transition)
 	steps.acknowledge_record(record, when)
-	steps.close_todos(doc.name)
 	tell(
 		steps.service_center_users(doc),
 		_("Complaint {0} was acknowledged by {1}.").format(doc.name, doc.department),
@@ -198,7 +196,7 @@ def record_return_visit(complaint: str, satisfied: bool, notes: str | None = Non
 def approve_close(complaint: str) -> dict:
 	"""Close the complaint; needs the approver role of the compensation tier (no compensation: Manager)."""
 	doc = load(complaint, "read")
-	role = steps.approver_role(doc)
+	role = adapters.approver_role(doc)
 	transition = begin(doc, "Approve Close", role=role)
 	doc.closed_on = steps.now()
 	doc.closure_type = rules.closure_type(
@@ -210,7 +208,6 @@ def approve_close(complaint: str) -> dict:
 	doc.approved_by = frappe.session.user
 	# the approver's right comes from the compensation tier's role (checked by begin), not from write access
 	steps.save(doc, transition, ignore_permissions=True, note=_(doc.closure_type))
-	steps.close_todos(doc.name)
 	tell(
 		[*steps.department_people(doc), *steps.service_center_users(doc)],
 		_("Complaint {0} is closed ({1}).").format(doc.name, _(doc.closure_type)),
@@ -271,7 +268,6 @@ def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
 		if not doc.get(clocks.BREACH_FLAGS[clock]):
 			doc.set(field, None)  # no clock runs on a deferred complaint; breached ones stay on record
 	steps.save(doc, transition, note=_(follow_up_mode))
-	steps.close_todos(doc.name)
 	tell(
 		steps.department_people(doc),
 		_("Complaint {0} is deferred: follow it up ({1}).").format(doc.name, _(follow_up_mode)),

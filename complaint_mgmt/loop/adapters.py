@@ -7,9 +7,9 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime
+from frappe.utils import flt, get_datetime
 
-from complaint_mgmt.procedure import calendar_hours, clocks, rules
+from complaint_mgmt.procedure import authority, calendar_hours, clocks, rules
 
 GRADE_FIELDS = (
 	"name",
@@ -121,3 +121,22 @@ def category_ancestors(category: str) -> list[str]:
 		order_by="lft desc",
 		pluck="name",
 	)
+
+
+def compensation_tiers() -> list[tuple[float, str]]:
+	return [(row.up_to_amount, row.approver_role) for row in get_settings().compensation_tiers]
+
+
+def approver_roles(doc) -> tuple[str, ...]:
+	"""The roles that may approve the closure: the compensation tier's role and the roles of the higher
+	tiers; the Complaint Manager without compensation. An amount no tier covers: a clear error."""
+	try:
+		roles = authority.approver_roles(flt(doc.compensation_amount), compensation_tiers())
+	except calendar_hours.RuleError as err:
+		throw(err, title=_("No approver"))
+	return roles or (authority.DEFAULT_APPROVER_ROLE,)
+
+
+def approver_role(doc) -> str:
+	"""The role of the compensation tier that covers the amount, else the Complaint Manager."""
+	return approver_roles(doc)[0]

@@ -8,7 +8,10 @@ from frappe.desk.doctype.notification_log.notification_log import make_notificat
 def notify(users, subject: str, doctype: str, name: str, message: str | None = None) -> None:
 	"""Create one Notification Log per enabled user, in the current transaction (no duplicates, no blanks)."""
 	recipients = sorted({u for u in users if u and u not in ("Guest",)})
-	recipients = [u for u in recipients if frappe.db.get_value("User", u, "enabled")]
+	if recipients:  # one query for all of them (the sweep notifies on every breach)
+		recipients = frappe.get_all(
+			"User", filters={"name": ("in", recipients), "enabled": 1}, pluck="name", order_by="name"
+		)
 	if not recipients:
 		return
 	make_notification_logs(

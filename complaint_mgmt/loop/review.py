@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, get_datetime
 
-from complaint_mgmt.loop import steps
+from complaint_mgmt.loop import adapters, steps
 from complaint_mgmt.loop.steps import begin, load, required, tell, texts
 from complaint_mgmt.procedure import transitions
 from complaint_mgmt.security import input_checks, privacy
@@ -77,7 +77,7 @@ def reject_closure(complaint: str, reason: str) -> dict:
 	texts(reason=reason)
 	doc = load(complaint, "read")
 	target = transitions.close_rejected_state(doc.irrational_stage)
-	transition = begin(doc, "Reject Closure", target, role=steps.approver_role(doc))
+	transition = begin(doc, "Reject Closure", target, role=adapters.approver_role(doc))
 	reason = required(reason, _("Say why the closure is rejected."))
 	steps.start_new_close_cycle(doc)
 	# the approver's right comes from the compensation tier's role (checked by begin), not from write access

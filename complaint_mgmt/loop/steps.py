@@ -5,15 +5,14 @@ and keep the transfer records and the receivers' ToDo inbox in step."""
 import frappe
 from frappe import _
 from frappe.model.workflow import get_workflow_name
-from frappe.utils import cint, flt, now_datetime
+from frappe.utils import cint, now_datetime
 
-from complaint_mgmt.loop import adapters
+from complaint_mgmt.loop import adapters, inbox
 from complaint_mgmt.loop.notify import notify
-from complaint_mgmt.procedure import authority, calendar_hours, clocks, transitions
+from complaint_mgmt.procedure import calendar_hours, clocks, transitions
 from complaint_mgmt.security import input_checks
 
 WORKFLOW_DOCTYPE = "Complaint"
-DEFAULT_APPROVER_ROLE = "Complaint Manager"
 
 
 def load(name: str, ptype: str = "write"):
@@ -39,7 +38,7 @@ def begin(doc, action: str, next_state: str | None = None, role: str | None = No
 		adapters.throw(err, title=_("Wrong order of steps"))
 	user = frappe.session.user
 	roles = set(frappe.get_roles(user))
-	needed = list(approver_roles(doc)) if not transition.roles else []
+	needed = list(adapters.approver_roles(doc)) if not transition.roles else []
 	if role and role not in needed:
 		needed.append(role)
 	if needed and not set(needed) & roles:
@@ -120,6 +119,7 @@ def save(
 		doc.save(ignore_permissions=ignore_permissions)
 	finally:
 		doc.flags.procedure_action = False
+	inbox.sync(doc)  # the next step's ToDo, in the same transaction
 	return doc
 
 
@@ -177,7 +177,7 @@ def supersede_records(complaint: str, first_replied_on=None) -> list[str]:
 		# the caller's right to transfer the complaint was checked by begin()
 		record.flags.procedure_action = True
 		record.save(ignore_permissions=True)
-	close_todos(complaint, status="Cancelled")
+	inbox.close_all("Complaint", complaint, status="Cancelled")  # the superseded receiver's
 	return names
 
 
@@ -210,40 +210,6 @@ def acknowledge_record(record_name: str, when) -> None:
 	record.save(ignore_permissions=True)
 
 
-def assign(doc, user: str, description: str) -> str:
-	"""A ToDo in the user's ERP inbox, pointing at the complaint."""
-	todo = frappe.get_doc(
-		{
-			"doctype": "ToDo",
-			"allocated_to": user,
-			"reference_type": "Complaint",
-			"reference_name": doc.name,
-			"description": description,
-			"priority": "High" if doc.is_external else "Medium",
-			"date": doc.transfer_due.date() if doc.get("transfer_due") else None,
-			"assigned_by": frappe.session.user,
-		}
-	)
-	# the procedure assigns on the caller's behalf (a Specialist may not create ToDos for others)
-	todo.insert(ignore_permissions=True)
-	return todo.name
-
-
-def close_todos(complaint: str, status: str = "Closed") -> int:
-	"""Close (or cancel) the complaint's open ToDos."""
-	names = frappe.get_all(
-		"ToDo",
-		filters={"reference_type": "Complaint", "reference_name": complaint, "status": "Open"},
-		pluck="name",
-	)
-	for name in names:
-		todo = frappe.get_doc("ToDo", name)
-		todo.status = status
-		# closing the inbox entry is part of the action the caller was allowed to take
-		todo.save(ignore_permissions=True)
-	return len(names)
-
-
 def tell(users, subject: str, doc, message: str | None = None) -> None:
 	notify([u for u in users if u and u != frappe.session.user], subject, "Complaint", doc.name, message)
 
@@ -258,22 +224,3 @@ def department_people(doc) -> list[str]:
 		frappe.db.get_value("Complaint Department", doc.department, "manager") if doc.department else None
 	)
 	return [doc.receiver, manager]
-
-
-def compensation_tiers() -> list[tuple[float, str]]:
-	return [(row.up_to_amount, row.approver_role) for row in adapters.get_settings().compensation_tiers]
-
-
-def approver_roles(doc) -> tuple[str, ...]:
-	"""The roles that may approve the closure: the compensation tier's role and the roles of the higher
-	tiers; the Complaint Manager without compensation. An amount no tier covers: a clear error."""
-	try:
-		roles = authority.approver_roles(flt(doc.compensation_amount), compensation_tiers())
-	except calendar_hours.RuleError as err:
-		adapters.throw(err, title=_("No approver"))
-	return roles or (DEFAULT_APPROVER_ROLE,)
-
-
-def approver_role(doc) -> str:
-	"""The role of the compensation tier that covers the amount, else the Complaint Manager."""
-	return approver_roles(doc)[0]

@@ -9,10 +9,10 @@ changes survive every migrate.
 import frappe
 
 from complaint_mgmt.procedure import transitions
+from complaint_mgmt.procedure.authority import DEFAULT_APPROVER_ROLE
 from complaint_mgmt.procedure.transitions import DEPARTMENT_ROLES, SPECIALIST_ROLES, STATUSES
 
 WORKFLOW_NAME = "Complaint Procedure"
-DEFAULT_APPROVER_ROLE = "Complaint Manager"
 STATE_STYLES = {
 	"Registered": "Info",
 	"Transferred": "Primary",

@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, now_datetime
 
+from complaint_mgmt.loop import inbox
+
 EXECUTOR_ROLES = frozenset({"Complaint Penalty Executor", "System Manager"})
 NOTICE = "Complaint Penalty Notice"
 
@@ -24,6 +26,7 @@ def execute_notice(doc) -> None:
 	# executor does not (and should not) have; the roles and the write permission were checked above.
 	doc.db_set({"executed": 1, "executed_on": now_datetime(), "executed_by": frappe.session.user})
 	doc.add_comment("Info", _("Marked executed"))
+	inbox.after_notice_executed(doc)
 
 
 @frappe.whitelist(methods=["POST"])

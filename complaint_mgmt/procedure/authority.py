@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from complaint_mgmt.procedure.calendar_hours import RuleError
 
 Tier = tuple[float | None, str]
+# Approves a closure without compensation (and is always among the approvers).
+DEFAULT_APPROVER_ROLE = "Complaint Manager"
 
 
 def is_open_tier(ceiling: float | None) -> bool:

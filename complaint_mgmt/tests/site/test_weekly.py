@@ -6,6 +6,7 @@ import pytest
 from croniter import croniter
 from frappe.utils import get_datetime
 
+from complaint_mgmt.loop import inbox
 from complaint_mgmt.outputs import execution, weekly
 from complaint_mgmt.tests.site import report_week
 from complaint_mgmt.tests.site.factories import set_settings
@@ -92,7 +93,12 @@ def test_submit_signs_and_notifies_managers_and_leaders(week):
 	frappe.set_user("Administrator")
 	notified = set(frappe.get_all("Notification Log", filters={"document_name": name}, pluck="for_user"))
 	assert {SALES_MANAGER, APPROVER, MANAGER} <= notified
-	assert SALES_HANDLER not in notified and EXECUTOR not in notified
+	assert SALES_HANDLER not in notified
+	# the executors are told through their inbox that the signed bulletin waits for execution (loop/inbox.py)
+	executor_subjects = frappe.get_all(
+		"Notification Log", filters={"document_name": name, "for_user": EXECUTOR}, pluck="subject"
+	)
+	assert executor_subjects == [inbox.bulletin_text("execute", doc)]
 	subject = frappe.db.get_value("Notification Log", {"document_name": name, "for_user": MANAGER}, "subject")
 	assert "4" in subject and "250" in subject
 

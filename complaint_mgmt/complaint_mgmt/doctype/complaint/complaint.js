@@ -15,9 +15,13 @@ complaint_mgmt.ACTIONS = {
 		method: "transfer",
 		fields: (frm) => [
 			{ fieldname: "department", fieldtype: "Link", label: __("Department"), options: "Complaint Department",
-				reqd: 1, get_query: () => ({ filters: { disabled: 0 } }) },
+				reqd: 1, get_query: () => ({ filters: { disabled: 0 } }),
+				onchange: () => cur_dialog && cur_dialog.set_value("receiver", "") },
 			{ fieldname: "receiver", fieldtype: "Link", label: __("Receiver"), options: "User",
-				description: __("Empty: the department's designated receiver for this category") },
+				description: __("Empty: the department's designated receiver for this category"),
+				// only the chosen department's receivers, members and manager (the server's query)
+				get_query: () => ({ query: "complaint_mgmt.api.receiver_query",
+					filters: { department: cur_dialog && cur_dialog.get_value("department") } }) },
 			{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
 			...(frm.doc.irrational_stage
 				? [{ ...FOLLOW_UP, default: frm.doc.follow_up_mode },
@@ -52,7 +56,10 @@ complaint_mgmt.ACTIONS = {
 		fields: () => [{ fieldname: "notes", fieldtype: "Small Text", label: __("Why the customer is not satisfied"),
 			reqd: 1 }],
 	},
-	"Approve Close": { method: "approve_close", confirm: __("Approve closing this complaint?") },
+	"Approve Close": {
+		method: "approve_close",
+		fields: (frm) => [{ fieldname: "summary", fieldtype: "HTML", options: complaint_mgmt.closure_summary(frm) }],
+	},
 	"Reject Closure": {
 		method: "reject_closure",
 		fields: () => [{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }],
@@ -89,6 +96,55 @@ complaint_mgmt.ACTIONS = {
 // After registration these drive the clocks: only the service center's Regrade action changes them.
 complaint_mgmt.CLOCK_INPUTS = ["grade", "category", "channel", "received_on"];
 complaint_mgmt.SERVICE_CENTER_ROLES = ["Complaint Specialist", "Complaint Manager"];
+
+// What the approver decides on: the department's result, the compensation and who may approve it.
+complaint_mgmt.closure_summary = function (frm) {
+	const esc = (v) => frappe.utils.escape_html(v == null ? "" : String(v));
+	const roles = ((frm.__cm_status || {}).approver_roles || []).join(", ");
+	const rows = [
+		[__("Resolution"), esc(frm.doc.resolution)],
+		[__("Root Cause"), esc(frm.doc.root_cause)],
+		[__("Corrective Action"), esc(frm.doc.corrective_action)],
+		[__("Compensation Amount"), format_currency(frm.doc.compensation_amount || 0)],
+		[__("Approved by the role"), esc(roles)],
+		[__("Return Visit Notes"), esc(frm.doc.return_visit_notes)],
+	];
+	return `<table class="table table-bordered cm-closure-summary">${rows
+		.map(([k, v]) => `<tr><th style="width:35%">${esc(k)}</th><td>${v}</td></tr>`)
+		.join("")}</table><p>${esc(__("Approve closing this complaint?"))}</p>`;
+};
+
+// The running clocks in the form's headline ("Close due in 5 h 12 min"), refreshed every minute.
+complaint_mgmt.show_clocks = function (frm) {
+	clearInterval(frm.__cm_clock_timer);
+	const render = () =>
+		frappe.xcall("complaint_mgmt.api.form_status", { complaint: frm.doc.name }).then((status) => {
+			frm.__cm_status = status;
+			const esc = frappe.utils.escape_html;
+			let pills = status.clocks.map(
+				(c) => `<span class="cm-clock indicator-pill ${c.overdue ? "red" : "blue"}" title="${esc(c.due)}">`
+					+ `${esc(c.text)}</span>`
+			);
+			if (status.paused) {
+				pills = [`<span class="cm-clock indicator-pill yellow">${esc(__("Waiting on the customer: the clocks are stopped"))}</span>`];
+			}
+			const next = status.next_step ? `<span class="cm-next-step text-muted">${esc(status.next_step)}</span>` : "";
+			const hours = status.clocks.length && status.business_hours
+				? `<span class="text-muted small">${esc(__("(business hours)"))}</span>` : "";
+			if (pills.length || next) {
+				frm.dashboard.set_headline(`<div class="cm-clocks" style="display:flex;flex-wrap:wrap;gap:8px;align-items:center">${pills.join("")}${hours}${next}</div>`);
+			} else {
+				frm.dashboard.clear_headline();
+			}
+		});
+	render();
+	if (!["Closed", "Deferred"].includes(frm.doc.status)) {
+		frm.__cm_clock_timer = setInterval(() => {
+			if (cur_frm === frm && !frm.is_dirty()) render();
+			else clearInterval(frm.__cm_clock_timer);
+		}, 60000);
+	}
+};
 
 complaint_mgmt.run_action = function (frm, action) {
 	const spec = complaint_mgmt.ACTIONS[action];
@@ -135,6 +191,7 @@ frappe.ui.form.on("Complaint", {
 	},
 	refresh(frm) {
 		if (frm.is_new()) return;
+		complaint_mgmt.show_clocks(frm);
 		complaint_mgmt.show_earlier_complaints(frm);
 		const registered = frm.doc.status === "Registered";
 		complaint_mgmt.CLOCK_INPUTS.forEach((f) => frm.set_df_property(f, "read_only", registered ? 0 : 1));

@@ -7,8 +7,9 @@ from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, now_datetime
 
 from complaint_mgmt.engine import deadlines
-from complaint_mgmt.loop import adapters, intake, party, response_targets
+from complaint_mgmt.loop import adapters, inbox, intake, party, response_targets
 from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
+from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.security import edit_guard, input_checks
 
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
@@ -43,6 +44,7 @@ PROCEDURE_FIELDS = (
 	"close_request_cycle",
 	"close_due_at_deferral",
 	"deferral_approved_on",
+	"imported",
 )
 
 
@@ -106,6 +108,7 @@ class Complaint(Document):
 		follow_up_mode: DF.Literal["", "Watch", "Monitor"]
 		grade: DF.Link
 		irrational_reason: DF.SmallText | None
+		imported: DF.Check
 		irrational_stage: DF.Literal["", "First", "Secondary"]
 		is_external: DF.Check
 		is_repeat: DF.Check
@@ -129,6 +132,7 @@ class Complaint(Document):
 		return_visited_on: DF.Datetime | None
 		root_cause: DF.SmallText | None
 		satisfied: DF.Check
+		sla_status: DF.Literal["", "On Time", "Due Soon", "Overdue", "Paused", "Met", "Missed"]
 		specialist: DF.Link | None
 		status: DF.Literal[
 			"Registered",
@@ -159,6 +163,8 @@ class Complaint(Document):
 
 	def after_insert(self):
 		response_targets.on_registration(self)  # a channel with a response target: its role is told at once
+		# the service center's ToDo: complete and transfer it; told when it came from the web form or e-mail
+		inbox.sync(self, notify_new=not self.specialist)
 
 	def _validate_links(self):
 		"""Values of the right type and range, then party and reference, with messages that say what is wrong
@@ -187,6 +193,7 @@ class Complaint(Document):
 		self.set_repeat_flag()
 		self.set_deadlines()
 		self.set_next_check_at()
+		self.set_sla_status()
 
 	def validate_procedure_fields(self):
 		"""A new complaint starts as Registered, with none of the procedure's results (later saves: see
@@ -346,6 +353,26 @@ class Complaint(Document):
 	def set_next_check_at(self):
 		"""The earliest pending clock event: the deadline sweep's indexed work list."""
 		self.next_check_at = deadlines.next_check_for(self)
+
+	def set_sla_status(self):
+		"""The list's SLA column: Overdue once a clock is breached, Due Soon once a running one is warned."""
+		running = {clock for clock, _due in self.running_clocks()}
+		self.sla_status = inbox_rules.sla_state(
+			self.status,
+			any(self.get(flag) for flag in clocks.BREACH_FLAGS.values()),
+			any(self.get(clocks.WARNED_FLAGS[clock]) for clock in running),
+		)
+
+	def running_clocks(self) -> list[tuple]:
+		"""(clock, due) of the clocks running now, earliest first."""
+		return inbox_rules.running_clocks(
+			self.status,
+			{
+				clock: get_datetime(self.get(f)) if self.get(f) else None
+				for clock, f in rules.DUE_FIELDS.items()
+			},
+			{clock: bool(self.get(rules.STOP_FIELDS[clock])) for clock in rules.CLOCKS},
+		)
 
 	def breached_clocks(self) -> list[str]:
 		return [

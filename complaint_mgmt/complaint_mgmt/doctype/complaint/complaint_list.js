@@ -1,23 +1,39 @@
 // Copyright (c) 2026, complaint_mgmt developers
 // For license information, please see license.txt
 
+// One colour per stage of the loop; red whenever a clock is breached (the SLA column says which state).
 const COMPLAINT_STATUS_COLORS = {
-	Registered: "blue",
-	Transferred: "purple",
-	Acknowledged: "purple",
+	Registered: "gray",
+	Transferred: "blue",
+	Acknowledged: "light-blue",
 	Replied: "cyan",
 	"Waiting on Customer": "yellow",
 	"Close Requested": "orange",
-	"Return Visited": "orange",
+	"Return Visited": "purple",
 	"Deferral Requested": "orange",
 	Closed: "green",
-	Deferred: "gray",
+	Deferred: "darkgrey",
 };
+const COMPLAINT_SLA_COLORS = {
+	"On Time": "green",
+	"Due Soon": "orange",
+	Overdue: "red",
+	Paused: "yellow",
+	Met: "green",
+	Missed: "red",
+};
+const COMPLAINT_BREACH_FLAGS = ["transfer_breached", "first_reply_breached", "close_breached", "return_visit_breached"];
 
 frappe.listview_settings["Complaint"] = {
-	add_fields: ["status", "is_external", "is_repeat", "irrational_stage"],
+	add_fields: ["status", "is_external", "is_repeat", "irrational_stage", "sla_status", "close_request_cycle",
+		...COMPLAINT_BREACH_FLAGS],
 	get_indicator(doc) {
-		const color = COMPLAINT_STATUS_COLORS[doc.status] || "gray";
+		const breached = COMPLAINT_BREACH_FLAGS.some((f) => cint(doc[f]));
+		const open = !["Closed", "Deferred"].includes(doc.status);
+		if (doc.status === "Replied" && cint(doc.close_request_cycle) > 0) {
+			return [__("Close Rejected"), breached && open ? "red" : "pink", "status,=,Replied"];
+		}
+		const color = breached && open ? "red" : COMPLAINT_STATUS_COLORS[doc.status] || "gray";
 		return [__(doc.status), color, "status,=," + doc.status];
 	},
 	formatters: {
@@ -27,6 +43,11 @@ frappe.listview_settings["Complaint"] = {
 			if (doc.is_repeat) flags.push(__("Repeat"));
 			// plain text: the list escapes the title field itself
 			return flags.length ? `${value || ""} (${flags.join(", ")})` : value || "";
+		},
+		sla_status(value) {
+			if (!value) return "";
+			const color = COMPLAINT_SLA_COLORS[value] || "gray";
+			return `<span class="indicator-pill ${color} cm-sla">${frappe.utils.escape_html(__(value))}</span>`;
 		},
 	},
 };

@@ -1,0 +1,260 @@
+"""The ERP inbox drives the loop: after every step the complaint has one open ToDo for whoever must act next
+(``procedure.inbox.next_step``), dated by that step's deadline, High for an external channel or a missed
+deadline; done steps' ToDos close. The penalty bulletin waits in the general manager's inbox until signed and
+then in the executors' until every notice of its week is executed.
+
+ToDos are written directly (not through ``assign_to.add``): that would share the document with the user,
+which the department rule forbids for people outside the department (``permissions.validate_share``).
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, flt, get_datetime, now_datetime
+from frappe.utils.user import get_users_with_role
+
+from complaint_mgmt.loop import adapters
+from complaint_mgmt.loop.notify import notify
+from complaint_mgmt.procedure import authority, calendar_hours, clocks, rules
+from complaint_mgmt.procedure import inbox as inbox_rules
+
+BULLETIN = "Complaint Penalty Bulletin"
+NOTICE = "Complaint Penalty Notice"
+SIGNER_ROLE = "Complaint Bulletin Approver"
+EXECUTOR_ROLE = "Complaint Penalty Executor"
+
+
+def task_text(task: str, name: str) -> str:
+	"""The ToDo's text for a task key of ``procedure.inbox``."""
+	texts = {
+		"transfer": _("Complaint {0}: register it completely and transfer it to a department."),
+		"acknowledge": _("Complaint {0} was transferred to you: please acknowledge it."),
+		"first_reply": _("Complaint {0}: give the first reply."),
+		"request_close": _("Complaint {0}: handle it and request closure (or a deferral)."),
+		"resume": _("Complaint {0} waits on the customer: resume it when the customer answers."),
+		"return_visit": _("Complaint {0}: closing requested, please make the return visit."),
+		"approve": _("Complaint {0}: approve or reject the closure."),
+		"review_deferral": _("Complaint {0}: deferral requested, please review it."),
+		"close_again_not_satisfied": _(
+			"Complaint {0}: the customer is not satisfied; handle it and request closure again."
+		),
+		"close_again_rejected": _(
+			"Complaint {0}: the closure was rejected; handle it and request closure again."
+		),
+		"deferral_rejected": _("Complaint {0}: the deferral was rejected; go on handling it."),
+	}
+	return texts[task].format(name)
+
+
+def enabled(users) -> list[str]:
+	users = [u for u in dict.fromkeys(users) if u and u not in ("Guest", "Administrator")]
+	if not users:
+		return []
+	return frappe.get_all(
+		"User", filters={"name": ("in", users), "enabled": 1}, pluck="name", order_by="name"
+	)
+
+
+def service_center(doc) -> list[str]:
+	"""The complaint's specialist, else the desk user who registered it, else the service center's receiver
+	(web form and e-mail complaints), else its manager."""
+	users = enabled([doc.specialist])
+	if not users and "Complaint Specialist" in frappe.get_roles(doc.owner):
+		users = enabled([doc.owner])
+	if users:
+		return users
+	center = frappe.db.get_value("Complaint Department", {"is_service_center": 1, "disabled": 0}, "name")
+	if not center:
+		return []
+	dept = frappe.get_cached_doc("Complaint Department", center)
+	return enabled([dept.receiver_for(doc.category)]) or enabled([dept.manager])
+
+
+def receiver(doc) -> list[str]:
+	"""The department's receiver, else its manager (a receiver who has left)."""
+	if not doc.department:
+		return []
+	manager = frappe.db.get_value("Complaint Department", doc.department, "manager")
+	return enabled([doc.receiver]) or enabled([manager])
+
+
+def approvers(doc) -> list[str]:
+	"""The users of the lowest role that may approve the closure (the compensation tier's, else a higher
+	tier's; the Complaint Manager without compensation)."""
+	try:
+		roles = authority.approver_roles(flt(doc.compensation_amount), adapters.compensation_tiers())
+	except calendar_hours.RuleError:
+		roles = ()  # no tier covers the amount: approving it is refused with that message; the Manager sees it
+	roles = roles or (authority.DEFAULT_APPROVER_ROLE,)
+	for role in roles:
+		users = enabled(get_users_with_role(role))
+		if users:
+			return users
+	return []
+
+
+ACTORS = {
+	inbox_rules.SERVICE_CENTER: service_center,
+	inbox_rules.RECEIVER: receiver,
+	inbox_rules.APPROVER: approvers,
+}
+
+
+def current_step(doc) -> inbox_rules.NextStep | None:
+	return inbox_rules.next_step(doc.status, inbox_rules.last_action(row.action for row in doc.steps))
+
+
+def is_breached(doc) -> bool:
+	return any(doc.get(flag) for flag in clocks.BREACH_FLAGS.values())
+
+
+def due_of(doc, step: inbox_rules.NextStep):
+	value = doc.get(rules.DUE_FIELDS[step.clock]) if step.clock else None
+	return get_datetime(value) if value else None
+
+
+def sync(doc, notify_new: bool | None = None) -> None:
+	"""Make the complaint's open ToDos exactly the next step's: close the others, add the missing ones, keep
+	date and priority current. Runs inside the action's transaction. New holders are notified when no action
+	tells them (`notify_new`, default: the step's own flag)."""
+	step = current_step(doc)
+	users = ACTORS[step.actor](doc) if step else []
+	text = task_text(step.task, doc.name) if step else None
+	due = due_of(doc, step) if step else None
+	wanted = {
+		"date": due.date() if due else None,
+		"priority": inbox_rules.priority(bool(doc.is_external), due, now_datetime(), is_breached(doc)),
+	}
+	kept = set()
+	for todo in open_todos("Complaint", doc.name):
+		if todo.allocated_to in users and todo.description == text and todo.allocated_to not in kept:
+			kept.add(todo.allocated_to)
+			update_todo(todo, wanted)
+		else:
+			set_todo_status(todo.name, "Closed")
+	new = [u for u in users if u not in kept]
+	for user in new:
+		add_todo("Complaint", doc.name, user, text, wanted)
+	if step and (step.notify if notify_new is None else notify_new) and new:
+		notify([u for u in new if u != frappe.session.user], text, "Complaint", doc.name)
+
+
+def refresh_priority(doc) -> None:
+	"""After the sweep's breach: the open ToDos of the complaint become High."""
+	if not is_breached(doc):
+		return
+	todo = frappe.qb.DocType("ToDo")
+	(
+		frappe.qb.update(todo)
+		.set(todo.priority, inbox_rules.HIGH)
+		.where(todo.reference_type == "Complaint")
+		.where(todo.reference_name == doc.name)
+		.where(todo.status == "Open")
+	).run()
+
+
+def open_todos(doctype: str, name: str) -> list:
+	return frappe.get_all(
+		"ToDo",
+		filters={"reference_type": doctype, "reference_name": name, "status": "Open"},
+		fields=["name", "allocated_to", "description", "date", "priority"],
+		order_by="creation asc",
+	)
+
+
+def add_todo(doctype: str, name: str, user: str, text: str, values: dict) -> None:
+	todo = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": user,
+			"reference_type": doctype,
+			"reference_name": name,
+			"description": text,
+			"assigned_by": frappe.session.user,
+			**values,
+		}
+	)
+	# the procedure assigns on the acting user's behalf (a Specialist may not create ToDos for others)
+	todo.insert(ignore_permissions=True)
+
+
+def update_todo(todo, values: dict) -> None:
+	date = str(values["date"]) if values["date"] else None
+	if (str(todo.date) if todo.date else None, todo.priority) != (date, values["priority"]):
+		frappe.db.set_value("ToDo", todo.name, values)
+
+
+def set_todo_status(name: str, status: str) -> None:
+	todo = frappe.get_doc("ToDo", name)
+	todo.status = status
+	# closing the inbox entry is part of the step the caller was allowed to take
+	todo.save(ignore_permissions=True)
+
+
+def close_all(doctype: str, name: str, status: str = "Closed") -> None:
+	for todo in open_todos(doctype, name):
+		set_todo_status(todo.name, status)
+
+
+# The penalty bulletin ----------------------------------------------------------------------------------------
+
+
+def sync_bulletin(doc) -> None:
+	"""A draft waits for the general manager's signature; a signed bulletin with unexecuted notices waits for
+	the executors; otherwise nothing is open."""
+	if doc.docstatus == 0:
+		users, text = enabled(get_users_with_role(SIGNER_ROLE)), bulletin_text("sign", doc)
+	elif doc.docstatus == 1 and unexecuted_notices(doc):
+		users, text = enabled(get_users_with_role(EXECUTOR_ROLE)), bulletin_text("execute", doc)
+	else:
+		users, text = [], None
+	kept = set()
+	for todo in open_todos(BULLETIN, doc.name):
+		if todo.allocated_to in users and todo.description == text:
+			kept.add(todo.allocated_to)
+		else:
+			set_todo_status(todo.name, "Closed")
+	new = [u for u in users if u not in kept]
+	for user in new:
+		add_todo(BULLETIN, doc.name, user, text, {"date": doc.week_end, "priority": inbox_rules.MEDIUM})
+	if new:
+		notify([u for u in new if u != frappe.session.user], text, BULLETIN, doc.name)
+
+
+def bulletin_text(task: str, doc) -> str:
+	if task == "sign":
+		return _("Penalty bulletin {0} ({1} – {2}) waits for your signature.").format(
+			doc.name, doc.week_start, doc.week_end
+		)
+	return _("Penalty bulletin {0} is signed: execute its penalties.").format(doc.name)
+
+
+def unexecuted_notices(doc) -> int:
+	notice = frappe.qb.DocType(NOTICE)
+	start, end = get_datetime(doc.week_start), get_datetime(add_days(doc.week_end, 1))
+	rows = (
+		frappe.qb.from_(notice)
+		.select(notice.name)
+		.where(notice.docstatus == 1)
+		.where(notice.executed == 0)
+		.where(notice.department.isnotnull())
+		.where(notice.issued_on >= start)
+		.where(notice.issued_on < end)
+		.limit(1)
+	).run()
+	return len(rows)
+
+
+def on_bulletin_change(doc, method=None) -> None:
+	"""doc_events of the bulletin: insert, update, submit, cancel."""
+	sync_bulletin(doc)
+
+
+def after_notice_executed(notice) -> None:
+	"""A notice was executed: the signed bulletins of its week may have nothing left to execute."""
+	day = get_datetime(notice.issued_on).date()
+	for name in frappe.get_all(
+		BULLETIN,
+		filters={"docstatus": 1, "week_start": ("<=", day), "week_end": (">=", day)},
+		pluck="name",
+	):
+		sync_bulletin(frappe.get_doc(BULLETIN, name))
