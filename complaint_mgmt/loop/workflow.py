@@ -78,6 +78,9 @@ def make_workflow() -> None:
 			"workflow_state_field": "status",
 			"is_active": 1,
 			"send_email_alert": 0,
+			# the list and the form show the app's stage colours (complaint_list.js: red once a clock is
+			# breached), not the Workflow State's few styles
+			"override_status": 1,
 			"states": [
 				{"state": state, "doc_status": "0", "allow_edit": role}
 				for state in STATUSES

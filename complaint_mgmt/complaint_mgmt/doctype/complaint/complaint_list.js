@@ -27,6 +27,8 @@ const COMPLAINT_BREACH_FLAGS = ["transfer_breached", "first_reply_breached", "cl
 frappe.listview_settings["Complaint"] = {
 	add_fields: ["status", "is_external", "is_repeat", "irrational_stage", "sla_status", "close_request_cycle",
 		...COMPLAINT_BREACH_FLAGS],
+	// the ID column is too narrow for CMP-YYYY-NNNNN: the reference goes with the customer's name instead
+	hide_name_column: true,
 	get_indicator(doc) {
 		const breached = COMPLAINT_BREACH_FLAGS.some((f) => cint(doc[f]));
 		const open = !["Closed", "Deferred"].includes(doc.status);
@@ -42,7 +44,8 @@ frappe.listview_settings["Complaint"] = {
 			if (doc.is_external) flags.push(__("External"));
 			if (doc.is_repeat) flags.push(__("Repeat"));
 			// plain text: the list escapes the title field itself
-			return flags.length ? `${value || ""} (${flags.join(", ")})` : value || "";
+			const title = `${doc.name} · ${value || ""}`;
+			return flags.length ? `${title} (${flags.join(", ")})` : title;
 		},
 		sla_status(value) {
 			if (!value) return "";
