@@ -51,6 +51,7 @@ def edit_workflow(change) -> None:
 def test_seeded_workflow_matches_the_transition_table():
 	doc = workflow()
 	assert (doc.document_type, doc.workflow_state_field, doc.is_active) == ("Complaint", "status", 1)
+	assert doc.override_status == 1  # the list's stage colours (complaint_list.js), not the states' styles
 	assert doc.states[0].state == "Registered"
 	assert {s.state for s in doc.states} == set(STATUSES)
 	assert {s.doc_status for s in doc.states} == {"0"}
