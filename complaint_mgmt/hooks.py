@@ -67,7 +67,11 @@ before_request = ["complaint_mgmt.security.request_guard.guard_request"]
 
 doc_events = {
 	"User": {
-		"on_update": "complaint_mgmt.security.permissions.clear_department_cache",
+		"on_update": [
+			"complaint_mgmt.security.permissions.clear_department_cache",
+			# a user given a complaint role lands on the Complaints workspace (setup/workspace_defaults.py)
+			"complaint_mgmt.setup.workspace_defaults.on_user_update",
+		],
 	},
 	"Complaint": {
 		"on_update": "complaint_mgmt.security.permissions.drop_stale_shares",

@@ -5,7 +5,7 @@ only shapes the few aggregated rows. Department isolation: Complaint Handlers an
 the rows of their own departments (complaint_mgmt.permissions), whatever department filter they pass.
 """
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe import _
@@ -13,11 +13,30 @@ from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, date_diff, flt, getdate
 
+from complaint_mgmt.outputs.weekly import previous_week_start
 from complaint_mgmt.procedure import clocks, rules, transitions
 from complaint_mgmt.security.permissions import is_restricted, user_departments
 
+REPORT_DOCTYPES = ("Complaint", "Complaint Penalty Notice")
 # clock -> (due field, field that stops the clock)
 CLOCK_FIELDS = {clock: (rules.DUE_FIELDS[clock], rules.STOP_FIELDS[clock]) for clock in rules.CLOCKS}
+
+
+def previous_week() -> tuple[date, date]:
+	"""The first and last day of the previous week (weeks start on the settings' week_starts_on): the week of the
+	Friday bulletin, the reports' default period and the workspace's penalty card."""
+	start = previous_week_start()
+	return start, start + timedelta(days=6)
+
+
+@frappe.whitelist()
+def default_period() -> dict:
+	"""The reports' default filters (the desk asks once when a report opens): the previous week. Only two dates
+	derived from the settings' week start; asked by whoever may read what the reports show."""
+	if not any(frappe.has_permission(doctype, "read") for doctype in REPORT_DOCTYPES):
+		frappe.throw(_("You are not permitted to read complaint reports."), frappe.PermissionError)
+	start, end = previous_week()
+	return {"from_date": str(start), "to_date": str(end)}
 
 
 def period(filters) -> tuple[datetime, datetime]:

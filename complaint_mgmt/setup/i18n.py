@@ -5,10 +5,14 @@ rules modules (raised as RuleError and translated in ``adapters.throw``)."""
 import ast
 import csv
 import json
+import re
 import sys
+from html import unescape
 from pathlib import Path
 
 from frappe.translate import get_messages_for_app
+
+from complaint_mgmt.setup.seed import CATEGORIES, GRADES, ROOT_CATEGORY
 
 APP_DIR = Path(__file__).resolve().parent.parent
 RULE_MODULES = (
@@ -54,9 +58,59 @@ def web_form_messages() -> set[str]:
 	return {m for m in messages if m and m.strip()}
 
 
+def module_json(folder: str) -> list[dict]:
+	return [
+		json.loads(path.read_text(encoding="utf-8"))
+		for path in sorted((APP_DIR / "complaint_mgmt" / folder).glob("*/*.json"))
+	]
+
+
+TAGS = re.compile(r"<[^>]+>")
+
+
+def workspace_messages() -> set[str]:
+	"""What the desk shows of the app's workspaces, number cards and charts (translated there with __(), but
+	not collected by Frappe's extractor): titles, headers, card, link, shortcut, chart and number card labels."""
+	messages = set()
+	for workspace in module_json("workspace"):
+		messages.update((workspace.get("label"), workspace.get("title")))
+		for key in ("links", "shortcuts", "charts", "number_cards", "quick_lists", "custom_blocks"):
+			messages.update(row.get("label") for row in workspace.get(key) or [])
+		for block in json.loads(workspace.get("content") or "[]"):
+			if block.get("type") in ("header", "paragraph"):
+				messages.add(unescape(TAGS.sub("", block.get("data", {}).get("text") or "")).strip())
+	messages.update(card.get("label") for card in module_json("number_card"))
+	messages.update(chart.get("chart_name") for chart in module_json("dashboard_chart"))
+	return {m for m in messages if m and m.strip()}
+
+
+PRINT_TEXTS = re.compile(r"""_\(\s*(["'])(.+?)\1\s*\)""")
+
+
+def print_format_messages() -> set[str]:
+	"""The literal `_("...")` texts of the app's Jinja print formats (their HTML lives in JSON)."""
+	messages = set()
+	for print_format in module_json("print_format"):
+		messages.update(match.group(2) for match in PRINT_TEXTS.finditer(print_format.get("html") or ""))
+	return messages
+
+
+def record_messages() -> set[str]:
+	"""Names of the records the app seeds and shows translated (grades, categories: `__(value)` in the desk,
+	`_(doc.grade)` in print formats)."""
+	return {grade["grade_name"] for grade in GRADES} | set(CATEGORIES) | {ROOT_CATEGORY}
+
+
 def app_messages() -> set[str]:
 	messages = {m[1] for m in get_messages_for_app("complaint_mgmt") if m[1] and m[1].strip()}
-	return messages | rule_messages() | web_form_messages()
+	return (
+		messages
+		| rule_messages()
+		| web_form_messages()
+		| workspace_messages()
+		| print_format_messages()
+		| record_messages()
+	)
 
 
 def shipped_translations(lang: str = "zh") -> dict[str, str]:

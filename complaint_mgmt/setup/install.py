@@ -4,6 +4,7 @@ import frappe
 
 from complaint_mgmt.setup.report_indexes import ensure_report_indexes
 from complaint_mgmt.setup.seed import ROLES, seed_all
+from complaint_mgmt.setup.workspace_defaults import apply_desk_defaults
 
 APP_DOCTYPES = (
 	"Complaint",
@@ -19,11 +20,13 @@ APP_DOCTYPES = (
 def after_install() -> None:
 	seed_all()
 	ensure_report_indexes()
+	apply_desk_defaults()  # the Complaints workspace for complaint users, the app's print formats as default
 
 
 def after_migrate() -> None:
 	seed_all()
 	ensure_report_indexes()
+	apply_desk_defaults()
 
 
 def before_uninstall() -> None:

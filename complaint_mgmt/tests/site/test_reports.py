@@ -281,7 +281,7 @@ def test_workspace_cards_and_charts_are_installed():
 		"Open Complaints",
 		"Overdue Complaints Now",
 		"First Closure Rate This Month",
-		"Penalties This Week",
+		"Penalties Last Week",  # the previous week: the bulletin's and the reports' default period
 	}
 	assert {row.chart_name for row in workspace.charts} == {
 		"Complaints by Category",

@@ -202,7 +202,9 @@ def test_penalty_bulletin_print_format(week):
 	frappe.set_user(APPROVER)
 	frappe.get_doc("Complaint Penalty Bulletin", name).submit()
 	html = frappe.get_print("Complaint Penalty Bulletin", name, print_format="Penalty Bulletin")
-	assert "执行部门抱怨闭环处理处罚通报" in html
+	assert (
+		"Penalty Bulletin of the Executing Departments" in html
+	)  # the user's language (zh: test_desk_defaults)
 	assert SALES in html and SERVICE in html
 	assert html.count("CPN-") == 4  # the four notices confirmed in the week
 	assert frappe.get_value("Print Format", "Penalty Bulletin", "doc_type") == "Complaint Penalty Bulletin"

@@ -55,7 +55,7 @@ class ComplaintSettings(Document):
 		repeat_complaint_days: DF.Int
 		repeat_period_days: DF.Int
 		retention_days: DF.Int
-		return_visit_hours: DF.Float
+		return_visit_hours: DF.Int
 		trusted_proxy_ip_header: DF.Data | None
 		use_business_hours: DF.Check
 		warning_percent: DF.Percent

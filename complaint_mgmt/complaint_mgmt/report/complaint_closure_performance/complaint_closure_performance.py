@@ -5,7 +5,8 @@
 - on-time % of each clock = clocks stopped by their due / clocks decided (stopped, or past their due);
 - first-closure rate = first closures / closures; second closures;
 - still open and overdue now (a running clock past its due);
-- average wall-clock hours of each step of the loop (only complaints that completed the step).
+- average wall-clock hours of each step of the loop (only complaints that completed the step): computed in every
+  row, shown as columns only with the Show Step Hours filter, so the default table fits a normal screen.
 """
 
 import frappe
@@ -35,7 +36,7 @@ def execute(filters=None):
 	for key in CLOCK_KEYS.values():
 		for part in ("on_time", "decided"):
 			totals[f"{key}_{part}"] = sum(row[f"{key}_{part}"] for row in rows)
-	return get_columns(), rows, None, get_chart(totals), get_summary(totals)
+	return get_columns(filters), rows, None, get_chart(totals), get_summary(totals)
 
 
 def get_rows(filters, now) -> list[dict]:
@@ -82,13 +83,33 @@ def get_rows(filters, now) -> list[dict]:
 	return rows
 
 
-def get_columns() -> list[dict]:
+def get_columns(filters=None) -> list[dict]:
 	clock_labels = {
 		"transfer": _("Transfer On Time (%)"),
 		"first_reply": _("First Reply On Time (%)"),
 		"close": _("Close On Time (%)"),
 		"return_visit": _("Return Visit On Time (%)"),
 	}
+	columns = [
+		{"fieldname": "department", "label": _("Department"), "fieldtype": "Link",
+		 "options": "Complaint Department", "width": 140},
+		{"fieldname": "received", "label": _("Received"), "fieldtype": "Int", "width": 80},
+	]  # fmt: skip
+	for key, label in clock_labels.items():
+		columns.append({"fieldname": f"{key}_pct", "label": label, "fieldtype": "Percent", "width": 100})
+	columns += [
+		{"fieldname": "closed", "label": _("Closed"), "fieldtype": "Int", "width": 75},
+		{"fieldname": "first_closure_rate", "label": _("First Closure Rate (%)"), "fieldtype": "Percent",
+		 "width": 110},
+		{"fieldname": "second_closures", "label": _("Second Closures"), "fieldtype": "Int", "width": 95},
+		{"fieldname": "open_overdue", "label": _("Open and Overdue"), "fieldtype": "Int", "width": 95},
+	]  # fmt: skip
+	if (filters or {}).get("show_step_hours"):
+		columns += step_columns()
+	return columns
+
+
+def step_columns() -> list[dict]:
 	step_labels = {
 		"transfer_hours": _("Avg Hours to Transfer"),
 		"acknowledge_hours": _("Avg Hours to Acknowledge"),
@@ -97,23 +118,10 @@ def get_columns() -> list[dict]:
 		"return_visit_hours": _("Avg Hours to Return Visit"),
 		"approval_hours": _("Avg Hours to Approval"),
 	}
-	columns = [
-		{"fieldname": "department", "label": _("Department"), "fieldtype": "Link",
-		 "options": "Complaint Department", "width": 200},
-		{"fieldname": "received", "label": _("Received"), "fieldtype": "Int", "width": 100},
-	]  # fmt: skip
-	for key, label in clock_labels.items():
-		columns.append({"fieldname": f"{key}_pct", "label": label, "fieldtype": "Percent", "width": 170})
-	columns += [
-		{"fieldname": "closed", "label": _("Closed"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "first_closure_rate", "label": _("First Closure Rate (%)"), "fieldtype": "Percent",
-		 "width": 170},
-		{"fieldname": "second_closures", "label": _("Second Closures"), "fieldtype": "Int", "width": 140},
-		{"fieldname": "open_overdue", "label": _("Open and Overdue"), "fieldtype": "Int", "width": 140},
-	]  # fmt: skip
-	for key, label in step_labels.items():
-		columns.append({"fieldname": key, "label": label, "fieldtype": "Float", "precision": 2, "width": 180})
-	return columns
+	return [
+		{"fieldname": key, "label": label, "fieldtype": "Float", "precision": 2, "width": 110}
+		for key, label in step_labels.items()
+	]
 
 
 def get_chart(totals: dict) -> dict | None:

@@ -3,9 +3,5 @@
 
 {% include "complaint_mgmt/public/js/complaint_report_filters.js" %}
 
-frappe.query_reports["Overdue Complaints"] = {
-	filters: complaint_report_filters(
-		frappe.datetime.add_months(frappe.datetime.get_today(), -3),
-		frappe.datetime.get_today()
-	),
-};
+// The previous week like every complaint report: the running complaints received then that are overdue now.
+frappe.query_reports["Overdue Complaints"] = complaint_report();

@@ -3,6 +3,4 @@
 
 {% include "complaint_mgmt/public/js/complaint_report_filters.js" %}
 
-frappe.query_reports["Weekly Complaint Summary"] = {
-	filters: complaint_previous_week_filters(),
-};
+frappe.query_reports["Weekly Complaint Summary"] = complaint_report();
