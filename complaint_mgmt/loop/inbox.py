@@ -9,6 +9,7 @@ which the department rule forbids for people outside the department (``permissio
 
 import frappe
 from frappe import _
+from frappe.translate import print_language
 from frappe.utils import add_days, flt, get_datetime, now_datetime
 from frappe.utils.user import get_users_with_role
 
@@ -117,25 +118,43 @@ def sync(doc, notify_new: bool | None = None) -> None:
 	date and priority current. Runs inside the action's transaction. New holders are notified when no action
 	tells them (`notify_new`, default: the step's own flag)."""
 	step = current_step(doc)
-	users = ACTORS[step.actor](doc) if step else []
-	text = task_text(step.task, doc.name) if step else None
 	due = due_of(doc, step) if step else None
-	wanted = {
-		"date": due.date() if due else None,
-		"priority": inbox_rules.priority(bool(doc.is_external), due, now_datetime(), is_breached(doc)),
-	}
+	reconcile(
+		"Complaint",
+		doc.name,
+		ACTORS[step.actor](doc) if step else [],
+		lambda user: in_language(user, task_text, step.task, doc.name),
+		{
+			"date": due.date() if due else None,
+			"priority": inbox_rules.priority(bool(doc.is_external), due, now_datetime(), is_breached(doc)),
+		},
+		notify_new=bool(step) and (step.notify if notify_new is None else notify_new),
+	)
+
+
+def reconcile(doctype: str, name: str, users: list[str], text_for, values: dict, notify_new: bool) -> None:
+	"""The document's open ToDos become one per user in `users` with `text_for(user)`; the others close."""
+	texts = {user: text_for(user) for user in users}
 	kept = set()
-	for todo in open_todos("Complaint", doc.name):
-		if todo.allocated_to in users and todo.description == text and todo.allocated_to not in kept:
+	for todo in open_todos(doctype, name):
+		if texts.get(todo.allocated_to) == todo.description and todo.allocated_to not in kept:
 			kept.add(todo.allocated_to)
-			update_todo(todo, wanted)
+			update_todo(todo, values)
 		else:
 			set_todo_status(todo.name, "Closed")
-	new = [u for u in users if u not in kept]
-	for user in new:
-		add_todo("Complaint", doc.name, user, text, wanted)
-	if step and (step.notify if notify_new is None else notify_new) and new:
-		notify([u for u in new if u != frappe.session.user], text, "Complaint", doc.name)
+	for user in users:
+		if user in kept:
+			continue
+		add_todo(doctype, name, user, texts[user], values)
+		if notify_new and user != frappe.session.user:
+			notify([user], texts[user], doctype, name)
+
+
+def in_language(user: str, fn, *args):
+	"""`fn(*args)` in the user's language: a ToDo and its notification are read by their holder."""
+	language = frappe.db.get_value("User", user, "language") or frappe.db.get_default("lang")
+	with print_language(language):
+		return fn(*args)
 
 
 def refresh_priority(doc) -> None:
@@ -202,22 +221,19 @@ def sync_bulletin(doc) -> None:
 	"""A draft waits for the general manager's signature; a signed bulletin with unexecuted notices waits for
 	the executors; otherwise nothing is open."""
 	if doc.docstatus == 0:
-		users, text = enabled(get_users_with_role(SIGNER_ROLE)), bulletin_text("sign", doc)
+		users, task = enabled(get_users_with_role(SIGNER_ROLE)), "sign"
 	elif doc.docstatus == 1 and unexecuted_notices(doc):
-		users, text = enabled(get_users_with_role(EXECUTOR_ROLE)), bulletin_text("execute", doc)
+		users, task = enabled(get_users_with_role(EXECUTOR_ROLE)), "execute"
 	else:
-		users, text = [], None
-	kept = set()
-	for todo in open_todos(BULLETIN, doc.name):
-		if todo.allocated_to in users and todo.description == text:
-			kept.add(todo.allocated_to)
-		else:
-			set_todo_status(todo.name, "Closed")
-	new = [u for u in users if u not in kept]
-	for user in new:
-		add_todo(BULLETIN, doc.name, user, text, {"date": doc.week_end, "priority": inbox_rules.MEDIUM})
-	if new:
-		notify([u for u in new if u != frappe.session.user], text, BULLETIN, doc.name)
+		users, task = [], None
+	reconcile(
+		BULLETIN,
+		doc.name,
+		users,
+		lambda user: in_language(user, bulletin_text, task, doc),
+		{"date": doc.week_end, "priority": inbox_rules.MEDIUM},
+		notify_new=True,
+	)
 
 
 def bulletin_text(task: str, doc) -> str:

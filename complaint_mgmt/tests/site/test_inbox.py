@@ -240,3 +240,18 @@ def test_receiver_query_offers_only_the_departments_people(people):
 		assert api.receiver_query("User", "", "name", 0, 20, {"department": "No Such Dept"}) == []
 	with as_user(HANDLER), pytest.raises(frappe.PermissionError):
 		api.receiver_query("User", "", "name", 0, 20, {"department": SALES})
+
+
+def test_the_todo_speaks_its_holders_language(people):
+	frappe.db.set_value("User", HANDLER, "language", "zh")
+	name = registered()
+	call(SPEC, api.transfer, name, SALES)  # the specialist works in English
+	todo = the_todo(name)
+	assert todo.description == f"客户抱怨 {name} 已移交给您：请签收。"
+	notice = frappe.get_all(
+		"Notification Log", filters={"for_user": HANDLER, "document_name": name}, pluck="subject"
+	)
+	assert notice  # the transfer's own notification
+	call(SPEC, api.pause, name, "The customer is abroad")
+	call(SPEC, api.resume, name)
+	assert the_todo(name).description == todo.description  # the same step: a ToDo in zh again
