@@ -27,6 +27,11 @@ const COMPLAINT_BREACH_FLAGS = ["transfer_breached", "first_reply_breached", "cl
 frappe.listview_settings["Complaint"] = {
 	add_fields: ["status", "is_external", "is_repeat", "irrational_stage", "sla_status", "close_request_cycle",
 		...COMPLAINT_BREACH_FLAGS],
+	onload(listview) {
+		if (frappe.user.has_role("Complaint Manager") || frappe.user.has_role("System Manager")) {
+			listview.page.add_menu_item(__("Import History"), () => complaint_import_history());
+		}
+	},
 	// the ID column is too narrow for CMP-YYYY-NNNNN: the reference goes with the customer's name instead
 	hide_name_column: true,
 	get_indicator(doc) {
@@ -54,3 +59,34 @@ frappe.listview_settings["Complaint"] = {
 		},
 	},
 };
+
+// Complaints handled before the app (Closed / Deferred) from a CSV or XLSX: check first, then import
+// (complaint_mgmt.api.import_history; every bad row is listed with its spreadsheet line and writes nothing).
+function complaint_import_history() {
+	const esc = frappe.utils.escape_html;
+	const dialog = new frappe.ui.Dialog({
+		title: __("Import History"),
+		fields: [
+			{ fieldtype: "HTML", options: `<p>${esc(__("Closed or deferred complaints from before; open ones go through Data Import."))}
+				<a href="/api/method/complaint_mgmt.api.download_template">${esc(__("Download the template"))}</a></p>` },
+			{ fieldname: "file_url", fieldtype: "Attach", label: __("File"), reqd: 1 },
+			{ fieldname: "dry_run", fieldtype: "Check", label: __("Only check, write nothing"), default: 1 },
+			{ fieldname: "result", fieldtype: "HTML" },
+		],
+		primary_action_label: __("Run"),
+		primary_action(values) {
+			dialog.disable_primary_action();
+			frappe
+				.xcall("complaint_mgmt.api.import_history", { file_url: values.file_url, dry_run: values.dry_run ? 1 : 0 })
+				.then((r) => {
+					const rows = (r.bad_rows || []).slice(0, 200).map((b) =>
+						`<tr><td>${esc(String(b.row))}</td><td>${b.errors.map((e) => esc(`${e.column}: ${e.message}`)).join("<br>")}</td></tr>`);
+					dialog.fields_dict.result.$wrapper.html(`<p><b>${esc(r.message)}</b></p>${rows.length
+						? `<table class="table table-bordered"><tr><th>${esc(__("Line"))}</th><th>${esc(__("Errors"))}</th></tr>${rows.join("")}</table>`
+						: ""}`);
+				})
+				.finally(() => dialog.enable_primary_action());
+		},
+	});
+	dialog.show();
+}
