@@ -56,6 +56,7 @@ override_whitelisted_methods = {
 	"frappe.www.printview.get_html_and_style": "complaint_mgmt.security.overrides.get_html_and_style",
 	"frappe.www.printview.get_rendered_raw_commands": "complaint_mgmt.security.overrides.get_rendered_raw_commands",
 	"frappe.website.doctype.web_form.web_form.get_form_data": "complaint_mgmt.security.overrides.get_form_data",
+	"frappe.website.doctype.web_form.web_form.accept": "complaint_mgmt.security.overrides.accept",
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "complaint_mgmt.security.overrides.get_submitted_linked_docs",
 	"frappe.handler.download_file": "complaint_mgmt.security.overrides.download_file",
 	"download_file": "complaint_mgmt.security.overrides.download_file",

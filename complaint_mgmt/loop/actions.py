@@ -111,14 +111,25 @@ def acknowledge(complaint: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def reply(complaint: str, content: str) -> dict:
-	"""The department answers the service center; the first reply stops the first-reply clock."""
+def reply(complaint: str, content: str, visible_to_customer: bool = False) -> dict:
+	"""The department answers the service center; the first reply stops the first-reply clock. A reply marked
+	`visible_to_customer` is shown to the customer on the website's My Complaints page."""
 	texts(content=content)
 	doc = load(complaint)
 	transition = begin(doc, "Reply")
 	content = required(content, _("A reply needs a text."))
 	when = steps.now()
-	doc.append("replies", {"replied_on": when, "replied_by": frappe.session.user, "content": content})
+	doc.append(
+		"replies",
+		{
+			"replied_on": when,
+			"replied_by": frappe.session.user,
+			"content": content,
+			"visible_to_customer": 1
+			if input_checks.check_flag(_("Visible to Customer"), visible_to_customer)
+			else 0,
+		},
+	)
 	doc.first_replied_on = doc.first_replied_on or when
 	steps.save(doc, transition, note=content)
 	doc.add_comment("Comment", _("Reply: {0}").format(escape_html(content)))

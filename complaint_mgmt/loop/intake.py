@@ -31,7 +31,7 @@ from complaint_mgmt.loop.notify import notify
 def customer_status(status: str) -> str:
 	"""What the customer sees of the internal status (the procedure's stages are the company's business)."""
 	labels = {
-		"Registered": _("Received"),
+		"Registered": _("Received", context="Complaint status shown to the customer"),
 		"Waiting on Customer": _("Waiting for your answer"),
 		"Close Requested": _("Solution proposed"),
 		"Return Visited": _("Solution proposed"),

@@ -46,6 +46,19 @@ def check_amount(label: str, value) -> float:
 	return number
 
 
+FLAG_VALUES = {True: True, False: False, "1": True, "0": False, "true": True, "false": False}  # 1 == True
+
+
+def check_flag(label: str, value) -> bool:
+	"""A yes/no value: a bool, 0 / 1 or "true" / "false" (a form post sends text); anything else is refused."""
+	if value in (None, ""):
+		return False
+	key = value.strip().lower() if isinstance(value, str) else value
+	if isinstance(key, dict | list) or key not in FLAG_VALUES:
+		refuse(_("{0} must be yes or no (1 or 0).").format(label))
+	return FLAG_VALUES[key]
+
+
 def check_date(label: str, value) -> None:
 	try:
 		parsed = get_datetime(value)

@@ -13,6 +13,7 @@ from frappe.desk.doctype.dashboard_chart import dashboard_chart
 from frappe.desk.form import linked_with
 from frappe.model import default_fields
 from frappe.website.doctype.web_form import web_form
+from frappe.website.doctype.web_form import web_form as web_form_doctype  # `web_form` is accept()'s argument
 from frappe.www import printview
 
 from complaint_mgmt.security.permissions import (
@@ -304,6 +305,17 @@ def get_form_data(doctype: str, docname: str | None = None, web_form_name: str |
 		fields.update(WEB_FORM_EXTRA_FIELDS)
 		out.doc = {k: v for k, v in out.doc.as_dict().items() if k in fields}
 	return out
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def accept(web_form: str, data: str | dict):  # the argument is named as in Frappe's function
+	"""``web_form.accept`` answers the submitter with the whole saved document: for a complaint that is the
+	grade, the deadlines and the procedure's flags, even to a guest. The success page needs the reference only.
+	Frappe's own function runs (its rate limit and checks included)."""
+	doc = web_form_doctype.accept(web_form, data if isinstance(data, str) else json.dumps(data))
+	if getattr(doc, "doctype", None) not in GUARDED_DOCTYPES:
+		return doc
+	return {"doctype": doc.doctype, "name": doc.name}
 
 
 @frappe.whitelist()

@@ -58,6 +58,7 @@ TARGETS = (
 
 
 def make_demo_data(count: int = 50) -> dict:
+	set_money_format()  # also on a site whose demo data is already loaded
 	if frappe.db.exists("User", f"specialist@{DOMAIN}"):
 		print("Demo data is already loaded.")
 		return {"complaints": 0}
@@ -102,10 +103,34 @@ def complete_setup_wizard() -> None:
 			"password": PASSWORD,
 		}
 	)
-	# ERPNext sets the currency per company; a plain Frappe site needs the default for Currency fields
-	frappe.db.set_default("currency", "CNY")
-	if not frappe.db.get_value("Currency", "CNY", "symbol"):
-		frappe.db.set_value("Currency", "CNY", "symbol", "¥")
+	set_money_format()
+
+
+CURRENCY = "CNY"
+NUMBER_FORMAT = "#,###.##"
+
+
+def set_money_format() -> None:
+	"""Amounts in yuan, as 1,234.50. ERPNext sets the currency per company; on plain Frappe a Currency field
+	without options takes the global default "currency" (unset, the desk falls back to the first Currency
+	record, the UAE dirham "د.إ"). The number format is a System Settings field (saved, it becomes the default
+	of the same name). Idempotent: changes only what differs, then drops the cached boot info."""
+	changed = False
+	currency = frappe.db.get_value("Currency", CURRENCY, ["enabled", "symbol"], as_dict=True)
+	if currency and (not currency.enabled or not currency.symbol):
+		frappe.db.set_value("Currency", CURRENCY, {"enabled": 1, "symbol": currency.symbol or "¥"})
+		changed = True
+	if frappe.db.get_default("currency") != CURRENCY:
+		frappe.db.set_default("currency", CURRENCY)
+		changed = True
+	if frappe.db.get_single_value("System Settings", "number_format") != NUMBER_FORMAT:
+		frappe.db.set_single_value("System Settings", "number_format", NUMBER_FORMAT)
+		changed = True
+	if frappe.db.get_default("number_format") != NUMBER_FORMAT:
+		frappe.db.set_default("number_format", NUMBER_FORMAT)
+		changed = True
+	if changed:
+		frappe.clear_cache()  # sysdefaults are part of every user's cached boot info
 
 
 def make_people() -> dict:

@@ -118,7 +118,12 @@ def shipped_translations(lang: str = "zh") -> dict[str, str]:
 	if not path.exists():
 		return {}
 	with path.open(encoding="utf-8", newline="") as f:
-		return {row[0]: row[1] for row in csv.reader(f) if len(row) >= 2 and row[1].strip()}
+		# a row with a context (third column) translates that context only
+		return {
+			row[0]: row[1]
+			for row in csv.reader(f)
+			if len(row) >= 2 and row[1].strip() and not (len(row) > 2 and row[2])
+		}
 
 
 def missing_translations(lang: str = "zh") -> list[str]:

@@ -22,6 +22,7 @@ from complaint_mgmt.tests.site.api_setup import (
 	complaint_at,
 	recent,
 	setup_people,
+	snapshot,
 )
 from complaint_mgmt.tests.site.factories import make_complaint
 
@@ -274,3 +275,23 @@ def test_handling_document_print_format():
 	call(OTHER, api.reply, name, "<script>alert(1)</script> checked")
 	html = frappe.get_print("Complaint", name, "Complaint Handling Document")
 	assert "<script>alert(1)</script>" not in html and "alert(1)" in html
+
+
+def test_a_reply_can_be_shown_to_the_customer():
+	name = complaint_at("Acknowledged")
+	call(HANDLER, api.reply, name, "Internal: the courier lost it.")
+	call(HANDLER, api.reply, name, "We are sending a new one today.", visible_to_customer=True)
+	rows = frappe.get_all(
+		"Complaint Reply",
+		filters={"parent": name, "parenttype": "Complaint"},
+		fields=["content", "visible_to_customer"],
+		order_by="idx asc",
+	)
+	assert [(r.content, r.visible_to_customer) for r in rows] == [
+		("Internal: the courier lost it.", 0),
+		("We are sending a new one today.", 1),
+	]
+	before = snapshot(name)
+	with pytest.raises(frappe.ValidationError):
+		call(HANDLER, api.reply, name, "Again", visible_to_customer=2)  # neither yes nor no
+	assert snapshot(name) == before

@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
 import frappe
 import pytest
@@ -10,7 +11,15 @@ from frappe.website.doctype.web_form.web_form import accept, get_form_data
 
 from complaint_mgmt import api
 from complaint_mgmt.loop.intake import own_complaints
-from complaint_mgmt.tests.site.api_setup import SALES, SPEC, as_user, call, setup_people
+from complaint_mgmt.tests.site.api_setup import (
+	HANDLER,
+	SALES,
+	SPEC,
+	as_user,
+	call,
+	complaint_at,
+	setup_people,
+)
 from complaint_mgmt.tests.site.factories import make_complaint, set_settings
 
 CUSTOMER_A = "cm-portal-a@example.com"
@@ -238,3 +247,133 @@ def test_my_complaints_is_in_the_portal_menu():
 	settings.sync_menu()
 	(item,) = [m for m in settings.menu if m.route == "/my-complaints"]
 	assert (item.title, item.enabled, item.role) == ("My Complaints", 1, None)
+
+
+# Issue 11, item 12: the reference number after submitting, and one's own complaint with the replies meant for
+# the customer (/my-complaints?name=...).
+
+INTERNAL_REPLY = "Internal: the supplier is at fault, do not tell the customer"
+CUSTOMER_REPLY = "We will replace your sofa on Monday."
+PHONE = "+86-13911112222"
+
+
+def render(user: str, query: str = "") -> tuple[int, str, str | None]:
+	"""GET /my-complaints[?query] as `user`, as the web server renders it: (status, body, Location)."""
+	from frappe.utils import set_request
+	from frappe.website.serve import get_response
+
+	no_cache = getattr(frappe.local, "no_cache", None)
+	try:
+		with as_user(user):
+			set_request(method="GET", path="/my-complaints", query_string=query)
+			frappe.local.form_dict = frappe._dict(parse_qsl(query))
+			frappe.local.flags.redirect_location = None
+			response = get_response()
+		return response.status_code, frappe.safe_decode(response.get_data()), response.headers.get("Location")
+	finally:
+		frappe.local.request = None
+		frappe.local.form_dict = frappe._dict()
+		frappe.local.flags.redirect_location = None
+		frappe.local.no_cache = no_cache
+
+
+def replied_complaint(email: str) -> str:
+	"""A complaint of `email` with an internal reply and one marked for the customer."""
+	setup_people()
+	name = complaint_at(
+		"Acknowledged", contact_email=email, contact_phone=PHONE, description="Sofa scratched"
+	)
+	call(HANDLER, api.reply, name, INTERNAL_REPLY)
+	call(HANDLER, api.reply, name, CUSTOMER_REPLY)
+	rows = frappe.get_all("Complaint Reply", filters={"parent": name}, fields=["name", "content"])
+	(visible,) = [r.name for r in rows if r.content == CUSTOMER_REPLY]
+	frappe.db.set_value("Complaint Reply", visible, "visible_to_customer", 1)
+	return name
+
+
+def test_the_complaint_reply_has_a_customer_visible_flag_off_by_default():
+	df = frappe.get_meta("Complaint Reply").get_field("visible_to_customer")
+	assert (df.fieldtype, df.default, df.read_only) == ("Check", "0", 1)
+
+
+def test_the_portal_detail_shows_the_customer_visible_replies_only():
+	name = replied_complaint(CUSTOMER_A)
+	received_on = frappe.db.get_value("Complaint", name, "received_on")
+	status, html, _ = render(CUSTOMER_A, f"name={name}")
+	assert status == 200
+	assert f"Your complaint reference is <strong>{name}</strong>." in html
+	assert '<span class="complaint-status">In progress</span>' in html  # Replied, as the customer sees it
+	assert frappe.utils.format_date(received_on) in html and "Sofa scratched" in html
+	assert CUSTOMER_REPLY in html
+	for hidden in (
+		INTERNAL_REPLY,
+		"supplier",
+		SALES,
+		HANDLER,
+		HANDLER.split("@")[0],
+		PHONE,
+		"13911112222",
+		"Replied",
+	):
+		assert hidden not in html, hidden
+
+
+def test_the_portal_detail_speaks_the_customers_language():
+	name = replied_complaint(CUSTOMER_A)
+	frappe.local.lang, frappe.local.lang_full_dict = "zh", None
+	try:
+		status, html, _ = render(CUSTOMER_A, f"name={name}")
+	finally:
+		frappe.local.lang, frappe.local.lang_full_dict = "en", None
+	assert status == 200
+	assert f"您的投诉编号是 <strong>{name}</strong>。" in html
+	assert '<span class="complaint-status">处理中</span>' in html
+	assert "我们的回复" in html and CUSTOMER_REPLY in html and INTERNAL_REPLY not in html
+
+
+def test_another_customers_complaint_is_not_found_like_a_missing_one():
+	theirs = replied_complaint(CUSTOMER_B)
+	status, html, _ = render(CUSTOMER_A, f"name={theirs}")
+	missing_status, missing_html, _ = render(CUSTOMER_A, "name=CMP-1999-99999")
+	assert (status, missing_status) == (404, 404)
+	for leaked in (theirs, "Sofa scratched", CUSTOMER_REPLY, INTERNAL_REPLY, "Your complaint reference"):
+		assert leaked not in html, leaked
+	assert html == missing_html  # nothing tells an existing complaint from a missing one
+	# the owner does see it
+	assert render(CUSTOMER_B, f"name={theirs}")[0] == 200
+
+
+def test_a_guest_is_sent_to_the_login_page():
+	name = replied_complaint(CUSTOMER_A)
+	for query, back in (("", "%2Fmy-complaints"), (f"name={name}", f"%2Fmy-complaints%3Fname%3D{name}")):
+		status, html, location = render("Guest", query)
+		assert status == 302 and location == f"/login?redirect-to={back}"
+		assert name not in html and CUSTOMER_REPLY not in html
+
+
+def test_each_row_of_my_complaints_opens_the_complaint():
+	name = replied_complaint(CUSTOMER_A)
+	status, html, _ = render(CUSTOMER_A)
+	assert status == 200
+	assert f'<a href="/my-complaints?name={name}">{name}</a>' in html
+	assert CUSTOMER_REPLY not in html  # the list shows no replies, the detail does
+
+
+def test_the_web_form_returns_and_shows_the_reference():
+	doc = submit()
+	assert doc.name.startswith("CMP-") and frappe.db.exists("Complaint", doc.name)
+	from frappe.utils import get_html_for_route
+
+	try:
+		with as_user("Guest"):
+			html = get_html_for_route("/complaint/new")
+		frappe.local.lang, frappe.local.lang_full_dict = "zh", None
+		with as_user("Guest"):
+			html_zh = get_html_for_route("/complaint/new")
+	finally:
+		frappe.local.lang, frappe.local.lang_full_dict = "en", None
+		frappe.local.request = None
+	# the success handler of complaint.js, and the translations of its texts (Frappe sends the form's only)
+	assert "handle_success" in html and '__("Your complaint reference is {0}.", [' in html
+	assert '"Your complaint reference is {0}.": "Your complaint reference is {0}."' in html
+	assert '"Your complaint reference is {0}.": "\\u60a8' in html_zh or "您的投诉编号是 {0}。" in html_zh

@@ -33,7 +33,11 @@ complaint_mgmt.ACTIONS = {
 	Acknowledge: { method: "acknowledge", confirm: __("Sign the transfer record of this complaint?") },
 	Reply: {
 		method: "reply",
-		fields: () => [{ fieldname: "content", fieldtype: "Text", label: __("Reply"), reqd: 1 }],
+		fields: () => [
+			{ fieldname: "content", fieldtype: "Text", label: __("Reply"), reqd: 1 },
+			{ fieldname: "visible_to_customer", fieldtype: "Check", label: __("Visible to Customer"),
+				description: __("Shown to the customer on the My Complaints page of the website") },
+		],
 	},
 	"Request Close": {
 		method: "request_close",
@@ -140,7 +144,7 @@ complaint_mgmt.show_clocks = function (frm) {
 	render();
 	if (!["Closed", "Deferred"].includes(frm.doc.status)) {
 		frm.__cm_clock_timer = setInterval(() => {
-			if (cur_frm === frm && !frm.is_dirty()) render();
+			if ($(frm.wrapper).is(":visible") && !frm.is_dirty()) render();
 			else clearInterval(frm.__cm_clock_timer);
 		}, 60000);
 	}

@@ -52,7 +52,9 @@ class ComplaintPenaltyBulletin(Document):
 			validate_past_week(self.week_start)
 
 	def validate(self):
+		self.refuse_week_change()
 		self.validate_week()
+		self.refuse_typed_items()
 		if self.docstatus == 0:
 			self.recompute()
 		self.validate_items()
@@ -64,10 +66,58 @@ class ComplaintPenaltyBulletin(Document):
 		self.set_total()
 
 	def validate_week(self):
+		if self.is_new() and self.week_start and not self.week_end:
+			self.week_end = add_days(self.week_start, 6)
 		if getdate(self.week_end) != getdate(add_days(self.week_start, 6)):
 			frappe.throw(
 				_("A bulletin covers exactly one week: the week end must be 6 days after its start.")
 			)
+
+	def refuse_week_change(self):
+		"""The week is fixed once the bulletin exists (its name is CPB-<week start>)."""
+		before = self.get_doc_before_save()
+		if before and self.week_of(before) != self.week_of(self):
+			frappe.throw(
+				_(
+					"The week of a penalty bulletin cannot be changed. Make the bulletin of the other week from the "
+					"Complaint Penalty Bulletin list instead."
+				),
+				title=_("Not allowed"),
+			)
+
+	def refuse_typed_items(self):
+		"""The rows are the week's notices as make_penalty_bulletin gathered them, or as they stand now: a save
+		that types in other figures is refused and nothing is written (a draft is then recomputed anyway)."""
+		before = self.get_doc_before_save()
+		if self.docstatus > 1 or (before and before.docstatus > 0):
+			return
+		rows = item_rows(self.items)
+		if not rows and not before:
+			return  # a new bulletin typed in the desk: the rows are computed below
+		allowed = [item_rows(penalty_totals(getdate(self.week_start), getdate(self.week_end)))]
+		if before:
+			allowed.append(item_rows(before.items))
+		elif self.amended_from:
+			allowed.append(item_rows(frappe.get_all(
+				"Complaint Penalty Bulletin Item",
+				filters={"parent": self.amended_from, "parenttype": self.doctype, "parentfield": "items"},
+				fields=["department", "notice_count", "amount"],
+			)))  # fmt: skip
+		if rows not in allowed:
+			frappe.throw(
+				_(
+					"The items of a penalty bulletin are the week's submitted penalty notices and cannot be typed "
+					"in or changed. To correct them, cancel or amend the penalty notices."
+				),
+				title=_("Not allowed"),
+			)
+
+	@staticmethod
+	def week_of(doc) -> tuple:
+		return (
+			getdate(doc.week_start) if doc.week_start else None,
+			getdate(doc.week_end) if doc.week_end else None,
+		)
 
 	def validate_items(self):
 		seen = set()
@@ -91,3 +141,10 @@ class ComplaintPenaltyBulletin(Document):
 	def before_cancel(self):
 		if not (self.cancel_reason or "").strip():
 			frappe.throw(_("Give a reason to cancel a penalty bulletin."), title=_("Cancel reason missing"))
+
+
+def item_rows(rows) -> list[tuple]:
+	"""Bulletin rows (documents or dicts) as comparable (department, count, amount), in department order."""
+	return sorted(
+		(row.get("department"), int(row.get("notice_count") or 0), flt(row.get("amount"), 2)) for row in rows
+	)

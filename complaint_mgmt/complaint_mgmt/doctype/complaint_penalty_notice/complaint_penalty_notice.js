@@ -1,6 +1,20 @@
 // A penalty notice is never edited or deleted, only cancelled with a reason (kept visible) and amended.
+
+// The stored title (notice_title in complaint_penalty_notice.py) names the breach type in English:
+// "Sales · First Reply · Wang Fang (CMP-2026-00012)"; the form shows it in the user's language.
+function translated_title(doc) {
+	const breach = (label) =>
+		doc.breach_type === "Monthly Repeat" && doc.period ? `${label} #${doc.period}` : label;
+	const stored = [doc.department, breach(doc.breach_type)].join(" · ");
+	if (!doc.title || !doc.title.startsWith(stored)) return doc.title;
+	return [doc.department, breach(__(doc.breach_type))].join(" · ") + doc.title.slice(stored.length);
+}
+
 frappe.ui.form.on("Complaint Penalty Notice", {
 	refresh(frm) {
+		if (!frm.is_new() && frm.doc.title) {
+			frm.page.set_title(translated_title(frm.doc));
+		}
 		if (frm.doc.docstatus === 2 && frm.doc.cancel_reason) {
 			frm.dashboard.set_headline(
 				__("Cancelled: {0}", [frappe.utils.escape_html(frm.doc.cancel_reason)]),

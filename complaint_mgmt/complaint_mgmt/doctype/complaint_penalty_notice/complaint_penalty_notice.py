@@ -35,6 +35,7 @@ class ComplaintPenaltyNotice(Document):
 		multiplier: DF.Float
 		period: DF.Int
 		responsible_user: DF.Link | None
+		title: DF.Data | None
 
 	# end: auto-generated types
 	def validate(self):
@@ -43,6 +44,7 @@ class ComplaintPenaltyNotice(Document):
 		self.set_amount()
 		self.set_breach_key()
 		self.set_execution()
+		self.set_title()
 
 	def validate_breach_type(self):
 		if self.breach_type not in rules.BREACH_TYPES:
@@ -82,6 +84,12 @@ class ComplaintPenaltyNotice(Document):
 			self.executed_on = None
 			self.executed_by = None
 
+	def set_title(self):
+		customer = (
+			frappe.db.get_value("Complaint", self.complaint, "customer_name") if self.complaint else None
+		)
+		self.title = notice_title(self.department, self.breach_type, self.period, self.complaint, customer)
+
 	def before_cancel(self):
 		if not (self.cancel_reason or "").strip():
 			frappe.throw(_("Give a reason to cancel a penalty notice."), title=_("Cancel reason missing"))
@@ -96,3 +104,16 @@ class ComplaintPenaltyNotice(Document):
 			frappe.throw(_("A submitted penalty notice cannot be deleted; cancel it with a reason."))
 		if self.docstatus == 2:
 			frappe.throw(_("A cancelled penalty notice stays on record and cannot be deleted."))
+
+
+def notice_title(department, breach_type, period, complaint, customer_name) -> str:
+	"""What the form, the list and the search show: the department, the clock it missed and the complaint as
+	its Complaint field shows it (the customer's name: Complaint shows its title in links) with its number,
+	e.g. "Sales · First Reply · Wang Fang (CMP-2026-00012)". The desk translates the breach type."""
+	breach = f"{breach_type} #{period}" if breach_type == "Monthly Repeat" and period else breach_type
+	if complaint and customer_name and customer_name != complaint:
+		complaint = f"{customer_name} ({complaint})"
+	return " · ".join(part for part in (department, breach, complaint) if part)[:TITLE_LENGTH]
+
+
+TITLE_LENGTH = 140

@@ -21,6 +21,7 @@ class ComplaintReply(Document):
 		parenttype: DF.Data
 		replied_by: DF.Link | None
 		replied_on: DF.Datetime | None
+		visible_to_customer: DF.Check
 	# end: auto-generated types
 
 	def validate(self):
