@@ -1,16 +1,22 @@
-"""Benchmark of the five script reports over a large complaint table (not part of the test suite).
+"""Benchmark of the script reports over a large complaint table (not part of the test suite; its --smoke mode
+is: tests/site/test_benchmarks_smoke.py).
 
 	cd ~/frappe-bench/sites && ../env/bin/python /path/to/complaint_mgmt/benchmarks/reports_benchmark.py \\
-		--site complaint-c.localhost [--count 1000000] [--notices 100000] [--no-cleanup] [--json out.json]
+		--site complaint-test.localhost [--count 1000000] [--notices 100000] [--no-cleanup] [--json out.json] \\
+		[--smoke]
 
 Seeds COUNT complaints received over the last two years and NOTICES submitted penalty notices ONCE
 (benchmarks/report_seeding.py; names carry the marker prefix BENCHREPORT): when a seed of that size is already
 there (a previous run with --no-cleanup) it is reused, a partial one is removed and seeded again. Then times
-each report's execute() for one week (the weekly use), one month, one quarter (the 2 s target) and one year
-(for information), as Administrator and as a Complaint Handler restricted to two of the ten departments:
+each report's execute() for one week (the weekly use), one month, one quarter and one year (the 0.5 s target of
+issue 12 covers every period up to a year), as Administrator and as a Complaint Handler restricted to two of the ten departments:
 "cold" is the first call of that report, period and user in this process, "warm" the best of three more.
 Everything seeded is deleted at the end unless --no-cleanup. The report indexes must exist
 (complaint_mgmt.setup.report_indexes, created by migrate).
+
+The last line printed is one JSON object: {"benchmark": "reports", "figures": {"max_s": ..., "aggregate_mismatches":
+...}, "details": {...}}: max_s is the slowest call (any report, period, user, cold or warm); aggregate_mismatches
+is 0 (the reports aggregate the complaint rows themselves: no pre-aggregated table to disagree with).
 """
 
 import argparse
@@ -29,13 +35,20 @@ REPORTS = (
 	"Complaint Closure Performance",
 	"Overdue Complaints",
 	"Complaint Penalty Summary",
+	"Monthly Complaint Analysis",
 )
-LIMIT_S = 2.0
-TARGET_PERIODS = ("week", "month", "quarter")  # the 2 s target; the year is measured for information
+LIMIT_S = 0.5  # issue 12: any period up to a year over 1,000,000 complaints
+SMOKE = {"count": 400, "notices": 40, "warm_runs": 1}
+SMOKE_PREFIX = "BENCHSMOKE"  # the smoke run's rows: a kept full-size seed (BENCHREPORT) is left alone
+# The seeded history ends ten years ago (and the timed periods with it): on a site shared with test runs, the
+# benchmark's million complaints stay out of the recent weeks those tests report on. The only difference to a
+# history ending today: the reports judge "overdue" against the real now, so every complaint the seed leaves
+# running counts as overdue (Overdue Complaints lists more rows than it would: a conservative timing).
+DAYS_BACK = 3653
 
 
 def periods(today: date) -> dict[str, tuple[date, date]]:
-	"""The last full week (Monday to Sunday), the last 30, 91 and 365 days (the year: beyond the target)."""
+	"""The last full week (Monday to Sunday), the last 30, 91 and 365 days."""
 	last_sunday = today - timedelta(days=today.weekday() + 1)
 	return {
 		"week": (last_sunday - timedelta(days=6), last_sunday),
@@ -45,7 +58,7 @@ def periods(today: date) -> dict[str, tuple[date, date]]:
 	}
 
 
-def ensure_seed(count: int, notices: int) -> float | None:
+def ensure_seed(count: int, notices: int, now: datetime) -> float | None:
 	"""Seed unless a seed of this size is there; the seeding time in seconds, None when reused."""
 	import frappe
 
@@ -60,26 +73,26 @@ def ensure_seed(count: int, notices: int) -> float | None:
 		print(f"removing a partial seed {have}", flush=True)
 		report_seeding.cleanup()
 	start = time.perf_counter()
-	report_seeding.seed(count, notices, datetime.now().replace(microsecond=0))
+	report_seeding.seed(count, notices, now)
 	seconds = time.perf_counter() - start
 	print(f"seeded {count:,} complaints and {notices:,} notices in {seconds:.0f} s", flush=True)
 	frappe.db.commit()  # nosemgrep -- benchmark: the seed stays for later runs when --no-cleanup
 	return seconds
 
 
-def time_reports(users: dict[str, str]) -> list[dict]:
+def time_reports(users: dict[str, str], today: date, warm_runs: int = 3) -> list[dict]:
 	import frappe
 
 	results = []
 	for report in REPORTS:
 		module = frappe.scrub(report)
 		execute = frappe.get_attr(f"complaint_mgmt.complaint_mgmt.report.{module}.{module}.execute")
-		for label, (from_date, to_date) in periods(date.today()).items():
+		for label, (from_date, to_date) in periods(today).items():
 			filters = {"from_date": str(from_date), "to_date": str(to_date)}
 			for who, user in users.items():
 				frappe.set_user(user)
 				timings = []
-				for _run in range(4):
+				for _run in range(1 + warm_runs):
 					start = time.perf_counter()
 					rows = execute(filters)[1]
 					timings.append(time.perf_counter() - start)
@@ -95,13 +108,20 @@ def time_reports(users: dict[str, str]) -> list[dict]:
 	return results
 
 
-def main() -> None:
+def parse(argv: list[str] | None) -> argparse.Namespace:
 	parser = argparse.ArgumentParser(
 		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
 	)
-	parser.add_argument("--site", default=os.environ.get("CM_TEST_SITE", "complaint-c.localhost"))
+	parser.add_argument("--site", default=os.environ.get("CM_TEST_SITE", "complaint-test.localhost"))
 	parser.add_argument("--count", type=int, default=1_000_000)
 	parser.add_argument("--notices", type=int, default=100_000)
+	parser.add_argument("--warm-runs", type=int, default=3)
+	parser.add_argument(
+		"--days-back",
+		type=int,
+		default=DAYS_BACK,
+		help="the seeded history ends this many days ago, and the periods with it (0: today)",
+	)
 	parser.add_argument(
 		"--cleanup",
 		action=argparse.BooleanOptionalAction,
@@ -109,7 +129,19 @@ def main() -> None:
 		help="delete the seeded rows at the end (default); --no-cleanup keeps them for the next run",
 	)
 	parser.add_argument("--json", help="also write the results to this file")
-	args = parser.parse_args()
+	parser.add_argument(
+		"--smoke", action="store_true", help="tiny counts: a few seconds, figures meaningless"
+	)
+	args = parser.parse_args(argv)
+	if args.smoke:
+		for key, value in SMOKE.items():
+			setattr(args, key, value)
+		args.cleanup = True
+	return args
+
+
+def main(argv: list[str] | None = None) -> dict:
+	args = parse(argv)
 
 	import frappe
 
@@ -118,28 +150,44 @@ def main() -> None:
 	frappe.init(site=args.site, sites_path=os.getcwd())
 	frappe.connect()
 	frappe.set_user("Administrator")
-	out: dict = {"site": args.site}
+	if args.smoke:
+		report_seeding.use_prefix(SMOKE_PREFIX)
+	details: dict = {"site": args.site, "smoke": args.smoke}
+	figures: dict = {}
 	try:
-		out["seed_s"] = ensure_seed(args.count, args.notices)
-		out["complaints"] = frappe.db.count("Complaint")
-		out["notices"] = frappe.db.count("Complaint Penalty Notice")
-		print(f"\n{out['complaints']:,} complaints, {out['notices']:,} notices on {args.site}\n")
+		now = datetime.now().replace(microsecond=0) - timedelta(days=args.days_back)
+		details["seed_s"] = ensure_seed(args.count, args.notices, now)
+		details["history_ends"] = str(now)
+		details["complaints"] = frappe.db.count("Complaint")
+		details["notices"] = frappe.db.count("Complaint Penalty Notice")
+		print(f"\n{details['complaints']:,} complaints, {details['notices']:,} notices on {args.site}\n")
 		print(f"{'report':<32} {'period':<8} {'user':<10} {'rows':>6} {'cold s':>8} {'warm s':>8}")
 		users = {"admin": "Administrator", "restricted": report_seeding.HANDLER}
-		out["results"] = time_reports(users)
-		for label in TARGET_PERIODS, ("year",):
-			worst = max(max(r["cold_s"], r["warm_s"]) for r in out["results"] if r["period"] in label)
-			verdict = "OK" if worst <= LIMIT_S else "TOO SLOW"
-			print(f"slowest of {'/'.join(label)}: {worst:.3f} s (limit {LIMIT_S} s): {verdict}")
-		if args.json:
-			Path(args.json).write_text(json.dumps(out, indent=1, default=str))
+		details["load_before"] = round(os.getloadavg()[0], 2)
+		details["results"] = time_reports(users, now.date(), args.warm_runs)
+		details["load_after"] = round(os.getloadavg()[0], 2)
+		slowest = max(details["results"], key=lambda r: max(r["cold_s"], r["warm_s"]))
+		figures["max_s"] = max(slowest["cold_s"], slowest["warm_s"])
+		figures["aggregate_mismatches"] = 0  # no pre-aggregated rows: every report reads the complaints
+		details["slowest"] = slowest
+		details["over_limit"] = [
+			r for r in details["results"] if max(r["cold_s"], r["warm_s"]) > LIMIT_S
+		]  # fmt: skip
+		verdict = "OK" if figures["max_s"] <= LIMIT_S else "TOO SLOW"
+		print(f"slowest: {figures['max_s']:.3f} s (limit {LIMIT_S} s): {verdict}", flush=True)
 	finally:
 		frappe.set_user("Administrator")
 		if args.cleanup:
 			start = time.perf_counter()
 			report_seeding.cleanup()
-			print(f"seeded rows deleted in {time.perf_counter() - start:.0f} s")
+			details["cleanup_s"] = round(time.perf_counter() - start, 1)
+			details["left_behind"] = report_seeding.seeded_count()
 		frappe.destroy()
+	out = {"benchmark": "reports", "figures": figures, "details": details}
+	if args.json:
+		Path(args.json).write_text(json.dumps(out, indent=1, default=str))
+	print(json.dumps(out, default=str), flush=True)
+	return out
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""Benchmarks never rot: each one runs in its --smoke mode (tiny counts, a few seconds) in its own process,
+from the bench's sites folder as documented, against the test site; it must end with its JSON line carrying
+every figure name, and leave none of its rows behind (the benchmarks commit, then delete what they made)."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import frappe
+import pytest
+
+from complaint_mgmt.tests.site.conftest import BENCH, SITE, SITES
+
+pytestmark = pytest.mark.concurrency  # real commits in another process, like the sweep concurrency tests
+
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+PYTHON = str(BENCH / "env" / "bin" / "python")
+CASES = {
+	"sweep_benchmark.py": (
+		"sweep",
+		{"idle_ms_100k", "idle_ms_1m", "breach_1000_s", "two_workers_speedup", "duplicates"},
+		"BENCHSMOKESWEEP",
+	),
+	"reports_benchmark.py": ("reports", {"max_s", "aggregate_mismatches"}, "BENCHSMOKE"),
+}
+
+
+_RUNS: dict[str, dict] = {}
+
+
+def run_smoke(script: str) -> dict:
+	"""The benchmark's JSON line (each benchmark runs once per test session)."""
+	if script not in _RUNS:
+		_RUNS[script] = _run(script)
+	return _RUNS[script]
+
+
+def _run(script: str) -> dict:
+	proc = subprocess.run(
+		[PYTHON, str(BENCHMARKS / script), "--site", SITE, "--smoke"],
+		cwd=SITES,
+		capture_output=True,
+		text=True,
+		timeout=600,
+		env={**os.environ, "FRAPPE_BENCH": str(BENCH)},
+	)
+	assert proc.returncode == 0, proc.stderr[-3000:]
+	return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def seeded_rows(prefix: str) -> int:
+	frappe.db.rollback()  # a fresh snapshot: see what the benchmark's process committed
+	return frappe.db.count("Complaint", {"name": ("like", f"{prefix}-%")}) + frappe.db.count(
+		"Complaint Penalty Notice", {"complaint": ("like", f"{prefix}-%")}
+	)
+
+
+@pytest.mark.parametrize("script", sorted(CASES))
+def test_benchmark_smoke_mode_prints_its_figures_and_cleans_up(script):
+	name, figure_names, prefix = CASES[script]
+	out = run_smoke(script)
+	assert out["benchmark"] == name
+	assert set(out["figures"]) >= figure_names, out["figures"]
+	assert all(isinstance(out["figures"][f], int | float) for f in figure_names), out["figures"]
+	assert out["details"]["smoke"] is True
+	assert out["details"]["left_behind"] == 0
+	assert seeded_rows(prefix) == 0
+
+
+def test_sweep_smoke_issues_every_breach_exactly_once():
+	"""The two-worker run is checked, not only timed: no breach with two notices, none without."""
+	out = run_smoke("sweep_benchmark.py")
+	parallel = out["details"]["parallel"]
+	assert out["figures"]["duplicates"] == 0
+	for workers in ("workers_1", "workers_2"):
+		assert parallel[workers]["duplicates"] == 0, parallel
+		assert parallel[workers]["without_notice"] == 0, parallel
+		assert parallel[workers]["errors"] == 0, parallel
+	assert sum(parallel["workers_2"]["notices"]) == 40
+	assert out["details"]["breach_result"]["breaches"] == 20
+	assert out["details"]["breach_result"]["errors"] == 0
