@@ -10,12 +10,13 @@ from frappe import _
 from frappe.utils import cint, escape_html, flt, get_datetime
 
 from complaint_mgmt.loop import adapters, steps
-from complaint_mgmt.loop.steps import begin, load, required, tell, texts
+from complaint_mgmt.loop.steps import begin, load, required, retry_on_deadlock, tell, texts
 from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
 from complaint_mgmt.security import input_checks, privacy
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def transfer(
 	complaint: str,
 	department: str,
@@ -91,6 +92,7 @@ def _irrational_transfer(doc, follow_up_mode: str | None, reason: str | None, no
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def acknowledge(complaint: str) -> dict:
 	"""The receiver (or a member) of the transfer's department signs the transfer record."""
 	doc = load(complaint)
@@ -111,6 +113,7 @@ def acknowledge(complaint: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def reply(complaint: str, content: str, visible_to_customer: bool = False) -> dict:
 	"""The department answers the service center; the first reply stops the first-reply clock. A reply marked
 	`visible_to_customer` is shown to the customer on the website's My Complaints page."""
@@ -138,6 +141,7 @@ def reply(complaint: str, content: str, visible_to_customer: bool = False) -> di
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def request_close(
 	complaint: str,
 	resolution: str,
@@ -170,6 +174,7 @@ def request_close(
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def record_return_visit(complaint: str, satisfied: bool, notes: str | None = None) -> dict:
 	"""The service center's return visit: satisfied goes to approval, not satisfied rejects the close request."""
 	texts(notes=notes)
@@ -204,6 +209,7 @@ def record_return_visit(complaint: str, satisfied: bool, notes: str | None = Non
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def approve_close(complaint: str) -> dict:
 	"""Close the complaint; needs the approver role of the compensation tier (no compensation: Manager)."""
 	doc = load(complaint, "read")
@@ -246,6 +252,7 @@ def _erpnext_on_close(doc) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def request_deferral(complaint: str, reason: str) -> dict:
 	"""The department asks to defer closing (it cannot or need not close in the short term)."""
 	texts(reason=reason)
@@ -264,6 +271,7 @@ def request_deferral(complaint: str, reason: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
 	"""Accept the deferral: a secondary irrational complaint under Watch or Monitor, with no clocks."""
 	texts(follow_up_mode=follow_up_mode)
@@ -288,6 +296,7 @@ def approve_deferral(complaint: str, follow_up_mode: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def reject_deferral(complaint: str, reason: str | None = None) -> dict:
 	"""Refuse the deferral: back to Replied (or Acknowledged), the clocks keep running."""
 	texts(reason=reason)
@@ -303,6 +312,7 @@ def reject_deferral(complaint: str, reason: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def pause(complaint: str, reason: str) -> dict:
 	"""Waiting on the customer: the clocks stop until `resume`."""
 	texts(reason=reason)
@@ -316,6 +326,7 @@ def pause(complaint: str, reason: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def resume(complaint: str) -> dict:
 	"""The customer is back: the clocks run again from where they stopped."""
 	doc = load(complaint)

@@ -174,20 +174,25 @@ def tell_about_mail(doc, comm) -> None:
 		)
 
 
+PORTAL_ROWS = 100
+
+
 def own_complaints(user: str | None = None) -> list[dict]:
 	"""The complaints of a logged-in customer: filed by them, or with their e-mail as contact."""
 	user = user or frappe.session.user
 	if user == "Guest":
 		return []
 	email = frappe.db.get_value("User", user, "email") or user
-	# the portal shows only these rows, selected by the user's own identity (website users have no DocPerm)
-	rows = frappe.get_all(
-		"Complaint",
-		or_filters={"owner": user, "contact_email": email},
-		fields=["name", "received_on", "category", "status", "channel", "closed_on", "description"],
-		order_by="received_on desc",
-		limit=100,
-	)
+	# the portal shows only these rows, selected by the user's own identity (website users have no DocPerm);
+	# one query per identity, each on its index (an OR of the two reads the whole table)
+	fields = ["name", "received_on", "category", "status", "channel", "closed_on", "description"]
+	found = {}
+	for identity in ({"owner": user}, {"contact_email": email}):
+		for row in frappe.get_all(
+			"Complaint", filters=identity, fields=fields, order_by="received_on desc", limit=PORTAL_ROWS
+		):
+			found[row.name] = row
+	rows = sorted(found.values(), key=lambda row: (row.received_on, row.name), reverse=True)[:PORTAL_ROWS]
 	for row in rows:
 		row.customer_status = customer_status(row.status)
 	return rows

@@ -6,12 +6,13 @@ from frappe import _
 from frappe.utils import escape_html, get_datetime
 
 from complaint_mgmt.loop import adapters, steps
-from complaint_mgmt.loop.steps import begin, load, required, tell, texts
+from complaint_mgmt.loop.steps import begin, load, required, retry_on_deadlock, tell, texts
 from complaint_mgmt.procedure import transitions
 from complaint_mgmt.security import input_checks, privacy
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def regrade(
 	complaint: str,
 	reason: str,
@@ -71,6 +72,7 @@ def regrade(
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def reject_closure(complaint: str, reason: str) -> dict:
 	"""The approver sends the closure back to the department with a reason; the clocks keep running and the
 	next close request starts a new return-visit clock."""

@@ -2,6 +2,9 @@
 enforce the order of steps (``transitions.TRANSITIONS``) and the Workflow's roles, save with the procedure flag,
 and keep the transfer records and the receivers' ToDo inbox in step."""
 
+import functools
+import time
+
 import frappe
 from frappe import _
 from frappe.model.workflow import get_workflow_name
@@ -13,6 +16,30 @@ from complaint_mgmt.procedure import calendar_hours, clocks, transitions
 from complaint_mgmt.security import input_checks
 
 WORKFLOW_DOCTYPE = "Complaint"
+
+
+DEADLOCK_ATTEMPTS = 3
+
+
+def retry_on_deadlock(action):
+	"""Run a procedure action again when it loses a deadlock with a concurrent one (Frappe's save deletes and
+	re-inserts the child rows, which locks index gaps two saves can cross): the request's transaction is rolled
+	back and the action repeated, up to three times, instead of answering 500. Only in a web request, where the
+	action owns the transaction; anywhere else (a job, a test) the caller decides."""
+
+	@functools.wraps(action)
+	def wrapper(*args, **kwargs):
+		for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+			try:
+				return action(*args, **kwargs)
+			except frappe.QueryDeadlockError:
+				if attempt == DEADLOCK_ATTEMPTS or not getattr(frappe.local, "request", None):
+					raise
+				frappe.db.rollback()
+				frappe.local.message_log = []
+				time.sleep(0.05 * attempt)
+
+	return wrapper
 
 
 def load(name: str, ptype: str = "write"):

@@ -66,6 +66,9 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"return_visit_due",
 			"return_visited_on",
 		),
+		# The customers' /my-complaints: their own complaints, newest first, by either identity (loop/intake.py).
+		"portal_owner_v1": ("owner", "received_on"),
+		"portal_contact_v1": ("contact_email", "received_on"),
 	},
 	"Complaint Penalty Notice": {
 		# Complaint Penalty Summary (covering).
