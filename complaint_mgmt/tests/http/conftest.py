@@ -9,9 +9,6 @@ test site, real users logging in over HTTP, and every endpoint Frappe exposes pr
 """
 
 import os
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -26,12 +23,10 @@ if not (BENCH / "apps" / "frappe").is_dir():
 	)
 
 import frappe  # noqa: E402  (only importable through the bench's python)
-import requests  # noqa: E402
 
+from complaint_mgmt.tests import server as web_server  # noqa: E402
 from complaint_mgmt.tests.http import seed as seeding  # noqa: E402
 from complaint_mgmt.tests.http.probe import Client  # noqa: E402
-
-SERVER_START_TIMEOUT = 60
 
 
 @pytest.fixture(scope="package")
@@ -61,58 +56,12 @@ def seed(site):
 	frappe.clear_cache()
 
 
-def free_port() -> int:
-	with socket.socket() as sock:
-		sock.bind(("127.0.0.1", 0))
-		return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="package")
 def server(seed, tmp_path_factory):
-	"""gunicorn serving the bench's sites on a free loopback port; requests name the site in Host."""
-	port = free_port()
-	log = tmp_path_factory.mktemp("http-server") / "server.log"
-	gunicorn = BENCH / "env" / "bin" / "gunicorn"
-	if not gunicorn.exists():
-		raise pytest.UsageError(f"{gunicorn} is missing: the HTTP tier needs the bench's gunicorn.")
-	cmd = [str(gunicorn), "-b", f"127.0.0.1:{port}", "-w", "2", "-t", "120", "frappe.app:application"]
-	env = {**os.environ, "SITES_PATH": str(SITES), "PYTHONUNBUFFERED": "1"}
-	with open(log, "wb") as out:
-		proc = subprocess.Popen(
-			cmd, cwd=SITES, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
-		)
-	base = f"http://127.0.0.1:{port}"
-	deadline = time.monotonic() + SERVER_START_TIMEOUT
-	ready = False
-	while time.monotonic() < deadline and proc.poll() is None:
-		try:
-			resp = requests.get(f"{base}/api/method/ping", headers={"Host": SITE}, timeout=5)
-			if resp.status_code == 200 and resp.json().get("message") == "pong":
-				ready = True
-				break
-		except (requests.ConnectionError, requests.Timeout, ValueError):
-			pass
-		time.sleep(0.5)
-	if not ready:
-		_stop(proc)
-		raise pytest.UsageError(
-			f"The web server for {SITE} did not answer /api/method/ping within {SERVER_START_TIMEOUT} s "
-			f"({' '.join(cmd)}):\n{log.read_text(errors='replace')[-5000:]}"
-		)
+	"""gunicorn serving the bench's sites on a free loopback port (complaint_mgmt/tests/server.py)."""
+	proc, base = web_server.start(tmp_path_factory.mktemp("http-server") / "server.log")
 	yield base
-	_stop(proc)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-	import signal
-
-	if proc.poll() is None:
-		try:
-			os.killpg(proc.pid, signal.SIGTERM)
-			proc.wait(timeout=20)
-		except (ProcessLookupError, subprocess.TimeoutExpired):
-			os.killpg(proc.pid, signal.SIGKILL)
-			proc.wait(timeout=10)
+	web_server.stop(proc)
 
 
 @pytest.fixture(scope="package")
