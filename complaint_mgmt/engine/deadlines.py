@@ -212,10 +212,8 @@ def _claimed(name: str) -> bool:
 def _handle(name: str, ctx: SweepContext) -> Counter:
 	if not _claimed(name):
 		return Counter()  # another sweep is handling it right now
-	try:
-		doc = frappe.get_doc("Complaint", name, for_update=True)  # the row lock (ours already), while loading
-	except frappe.DoesNotExistError:
-		frappe.clear_last_message()
+	doc = _load(name)
+	if doc is None:
 		return Counter()  # deleted meanwhile
 	if not doc.next_check_at or get_datetime(doc.next_check_at) > ctx.now:
 		return Counter()  # handled meanwhile by a concurrent sweep, or changed by a user
@@ -224,6 +222,7 @@ def _handle(name: str, ctx: SweepContext) -> Counter:
 	before = frappe.get_doc(doc.as_dict()) if any(_escalates(e) for e in events) else None
 	counts = Counter(complaints=1)
 	escalation = None
+	notices = []
 	for event in events:
 		if event.kind == sweep_rules.WARNING:
 			doc.set(WARNED_FLAGS[event.clock], 1)
@@ -241,10 +240,35 @@ def _handle(name: str, ctx: SweepContext) -> Counter:
 				counts["escalations"] += int(escalation is not None)
 		else:
 			doc.repeat_periods_issued = max(cint(doc.repeat_periods_issued), event.period)
-		issued = _issue_notice(doc, event, ctx)
-		counts["notices" if issued else "duplicates"] += 1
+		notices.append(_notice(doc, event, ctx))  # built now: the grade and amounts of this moment
 	_record(doc, before, escalation)
+	# Inserted last: a notice takes the naming series' row lock until the commit, which every sweep worker
+	# needs; taken last, it is held for the shortest time and concurrent workers wait least.
+	for notice in notices:
+		counts["notices" if _issue_notice(notice, doc, ctx) else "duplicates"] += 1
 	return counts
+
+
+# The child tables the sweep reads (pauses: the clocks) or appends to (escalations); the step log and the
+# replies, the longest tables, stay unloaded (the sweep writes only SWEEP_COLUMNS and the escalation row).
+SWEEP_CHILD_TABLES = {"pauses": "Complaint Pause", "escalations": "Complaint Escalation"}
+
+
+def _load(name: str):
+	"""The complaint with the row lock (ours already) and the child tables the sweep needs; None if gone."""
+	row = frappe.db.get_value("Complaint", name, "*", as_dict=True, for_update=True)
+	if not row:
+		return None
+	children = {
+		field: frappe.get_all(
+			doctype,
+			filters={"parent": name, "parenttype": "Complaint", "parentfield": field},
+			fields=["*"],
+			order_by="idx asc",
+		)
+		for field, doctype in SWEEP_CHILD_TABLES.items()
+	}
+	return frappe.get_doc({**row, "doctype": "Complaint", **children})
 
 
 def _escalates(event: sweep_rules.Event) -> bool:
@@ -317,8 +341,8 @@ def _responsible(doc, clock: str, at: datetime, ctx: SweepContext) -> tuple[str 
 	return ctx.service_center, doc.specialist or None
 
 
-def _issue_notice(doc, event: sweep_rules.Event, ctx: SweepContext) -> str | None:
-	"""Insert the submitted penalty notice; None when it exists already (exactly once)."""
+def _notice(doc, event: sweep_rules.Event, ctx: SweepContext):
+	"""The submitted penalty notice of a breach or monthly repeat (not inserted yet)."""
 	breach_type = sweep_rules.REPEAT if event.kind == sweep_rules.REPEAT else event.clock
 	department, user = _responsible(doc, event.clock, event.at, ctx)
 	if not department:
@@ -350,6 +374,12 @@ def _issue_notice(doc, event: sweep_rules.Event, ctx: SweepContext) -> str | Non
 	# Every link comes from the locked complaint, the settings or the grade table, so Frappe's link checks
 	# (one query per link) would only repeat what is already known.
 	notice.flags.ignore_links = True
+	return notice
+
+
+def _issue_notice(notice, doc, ctx: SweepContext) -> str | None:
+	"""Insert the submitted penalty notice and tell who must know; None when it exists already (exactly
+	once)."""
 	frappe.db.savepoint("complaint_notice")
 	try:
 		notice.insert(ignore_permissions=True)  # issued by the procedure itself, not by a user
@@ -357,11 +387,15 @@ def _issue_notice(doc, event: sweep_rules.Event, ctx: SweepContext) -> str | Non
 		frappe.db.rollback(save_point="complaint_notice")
 		frappe.clear_last_message()
 		return None
-	manager = ctx.manager(department)
 	subject = _("Penalty notice {0}: complaint {1} missed its {2} deadline ({3}), amount {4}.").format(
-		notice.name, doc.name, _(breach_type), event.at, notice.amount
+		notice.name, doc.name, _(notice.breach_type), notice.due_on, notice.amount
 	)
-	notify([manager, user, doc.specialist], subject, notice.doctype, notice.name)
+	notify(
+		[ctx.manager(notice.department), notice.responsible_user, doc.specialist],
+		subject,
+		notice.doctype,
+		notice.name,
+	)
 	return notice.name
 
 

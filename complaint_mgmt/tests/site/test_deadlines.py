@@ -253,10 +253,10 @@ def test_a_failing_complaint_is_logged_and_does_not_stop_the_others(people, monk
 	good = make_complaint(received_on=R, specialist=people.specialist)
 	real = deadlines._issue_notice
 
-	def failing(doc, event, ctx):
+	def failing(notice, doc, ctx):
 		if doc.name == bad.name:
 			raise RuntimeError("boom")
-		return real(doc, event, ctx)
+		return real(notice, doc, ctx)
 
 	monkeypatch.setattr(deadlines, "_issue_notice", failing)
 	result = deadlines.run_sweep(now=R + 4 * H)
