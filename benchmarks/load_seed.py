@@ -108,7 +108,7 @@ def seed(prefix: str, users: int, complaints_per_dept: int, password: str) -> di
 	30 h ago: the transfer clock is breached), so a concurrent sweep issues notices while handlers act."""
 	frappe.set_user("Administrator")
 	# Frappe refuses more than 60 new users a minute (throttle_user_limit): this process only may make its own
-	limit = frappe.local.conf.get("throttle_user_limit", 60)
+	limit = int(frappe.local.conf.get("throttle_user_limit") or 60)
 	frappe.local.conf["throttle_user_limit"] = limit + 2 * users
 	n_handlers, n_specialists, n_managers = split_users(users)
 	n_depts = max(2, math.ceil(n_handlers / HANDLERS_PER_DEPT))
