@@ -18,12 +18,12 @@ from frappe.utils import now_datetime
 from frappe.utils.password import update_password
 
 from complaint_mgmt import api
+from complaint_mgmt.tests.cleanup import delete_complaints
 
 MARK = "LoadBench"
 DOMAIN = "load-bench.example.com"
 HANDLERS_PER_DEPT = 5
 GOOD_ACTION = "Check every part against the drawing at goods receipt"
-COMPLAINT_CHILDREN = ("Complaint Reply", "Complaint Pause", "Complaint Escalation", "Complaint Step")
 
 
 def new_prefix() -> str:
@@ -259,19 +259,7 @@ def _cleanup(prefix: str) -> dict:
 	frappe.set_user("Administrator")
 	users = all_users(prefix)
 	names = run_complaints(prefix, users)
-	if names:
-		notices = frappe.get_all("Complaint Penalty Notice", {"complaint": ("in", names)}, pluck="name")
-		records = frappe.get_all("Complaint Transfer Record", {"complaint": ("in", names)}, pluck="name")
-		for doctype, docs in (
-			("Complaint", names),
-			("Complaint Penalty Notice", notices),
-			("Complaint Transfer Record", records),
-		):
-			if docs:
-				_delete_references(doctype, docs)
-				frappe.db.delete(doctype, {"name": ("in", docs)})
-		for child in COMPLAINT_CHILDREN:
-			frappe.db.delete(child, {"parenttype": "Complaint", "parent": ("in", names)})
+	delete_complaints(names)
 	depts = frappe.get_all("Complaint Department", {"name": ("like", f"{prefix} Dept %")}, pluck="name")
 	if depts:
 		for child in ("Complaint Department Member", "Complaint Department Receiver"):
@@ -295,22 +283,6 @@ def _cleanup(prefix: str) -> dict:
 	frappe.cache.delete_value("complaint_mgmt:user_departments")
 	frappe.clear_cache()
 	return {"complaints": len(names), "departments": len(depts), "users": len(users)}
-
-
-def _delete_references(doctype: str, docs: list[str]) -> None:
-	for target, type_col, name_col in (
-		("Comment", "reference_doctype", "reference_name"),
-		("Version", "ref_doctype", "docname"),
-		("ToDo", "reference_type", "reference_name"),
-		("DocShare", "share_doctype", "share_name"),
-		("Notification Log", "document_type", "document_name"),
-		("File", "attached_to_doctype", "attached_to_name"),
-		("Communication", "reference_doctype", "reference_name"),
-		("Workflow Action", "reference_doctype", "reference_name"),
-	):
-		if frappe.db.table_exists(target):
-			frappe.db.delete(target, {type_col: doctype, name_col: ("in", docs)})
-	frappe.db.delete("Access Log", {"reference_document": ("in", docs)})
 
 
 def left_behind(prefix: str) -> int:

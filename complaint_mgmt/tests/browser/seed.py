@@ -5,7 +5,6 @@ complaints by the "-BRW" marker in the customer name or by an owner among the ti
 """
 
 import json
-import os
 import time
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -15,6 +14,7 @@ from frappe.utils import now_datetime
 
 from complaint_mgmt import api
 from complaint_mgmt.deadlines import run_sweep
+from complaint_mgmt.tests.cleanup import delete_complaints, delete_with_traces
 from complaint_mgmt.tests.http import seed as http_seed
 from complaint_mgmt.weekly import make_penalty_bulletin
 
@@ -163,53 +163,8 @@ def _cleanup() -> None:
 	bulletins = frappe.get_all(
 		"Complaint Penalty Bulletin", {"week_start": BULLETIN_WEEK.date()}, pluck="name"
 	)
-	if names:
-		notices = frappe.get_all("Complaint Penalty Notice", {"complaint": ("in", names)}, pluck="name")
-		records = frappe.get_all("Complaint Transfer Record", {"complaint": ("in", names)}, pluck="name")
-		for doctype, docs in (
-			("Complaint", names),
-			("Complaint Penalty Notice", notices),
-			("Complaint Transfer Record", records),
-		):
-			if docs:
-				delete_with_traces(doctype, docs)
-		for child in ("Complaint Reply", "Complaint Pause", "Complaint Escalation", "Complaint Step"):
-			frappe.db.delete(child, {"parenttype": "Complaint", "parent": ("in", names)})
+	delete_complaints(names)
 	if bulletins:
 		frappe.db.delete("Complaint Penalty Bulletin Item", {"parent": ("in", bulletins)})
 		delete_with_traces("Complaint Penalty Bulletin", bulletins)
 	frappe.db.commit()  # test data of another process must really go  # nosemgrep
-
-
-def delete_with_traces(doctype: str, docs: list[str]) -> None:
-	"""Delete the documents with their files, comments, versions, ToDos, shares and notifications."""
-	for path in frappe.get_all(
-		"File", {"attached_to_doctype": doctype, "attached_to_name": ("in", docs)}, pluck="file_url"
-	):
-		remove_file(path)
-	comms = frappe.get_all(
-		"Communication", {"reference_doctype": doctype, "reference_name": ("in", docs)}, pluck="name"
-	)
-	if comms:
-		frappe.db.delete("Communication Link", {"parent": ("in", comms)})
-		frappe.db.delete("Communication", {"name": ("in", comms)})
-	frappe.db.delete("File", {"attached_to_doctype": doctype, "attached_to_name": ("in", docs)})
-	frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", docs)})
-	frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", docs)})
-	frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", docs)})
-	frappe.db.delete("DocShare", {"share_doctype": doctype, "share_name": ("in", docs)})
-	frappe.db.delete("Notification Log", {"document_type": doctype, "document_name": ("in", docs)})
-	if frappe.db.exists("DocType", "Workflow Action"):
-		frappe.db.delete("Workflow Action", {"reference_doctype": doctype, "reference_name": ("in", docs)})
-	frappe.db.delete("Access Log", {"reference_document": ("in", docs)})
-	frappe.db.delete(doctype, {"name": ("in", docs)})
-
-
-def remove_file(file_url: str | None) -> None:
-	if not file_url or ".." in file_url:
-		return
-	path = frappe.get_site_path(file_url.lstrip("/").replace("files/", "public/files/", 1))
-	if file_url.startswith("/private/"):
-		path = frappe.get_site_path(file_url.lstrip("/"))
-	if os.path.isfile(path):
-		os.remove(path)

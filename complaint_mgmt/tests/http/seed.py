@@ -7,7 +7,6 @@ is removed again by `cleanup`: complaints are found by the "-ZQX" marker in the 
 among the tier's users.
 """
 
-import os
 from datetime import datetime, timedelta
 
 import frappe
@@ -15,6 +14,7 @@ from frappe.utils import add_days, now_datetime
 from frappe.utils.password import update_password
 
 from complaint_mgmt import api
+from complaint_mgmt.tests.cleanup import delete_complaints
 
 PASSWORD = "Http#Probe-2026!zqx"
 DOMAIN = "http-probe.example.com"
@@ -308,51 +308,9 @@ def tier_complaints() -> list[str]:
 def cleanup() -> None:
 	"""Remove every record of this tier (and what the tests made), committed. Users and departments stay."""
 	frappe.db.rollback()
-	names = tier_complaints()
-	if names:
-		notices = frappe.get_all("Complaint Penalty Notice", {"complaint": ("in", names)}, pluck="name")
-		records = frappe.get_all("Complaint Transfer Record", {"complaint": ("in", names)}, pluck="name")
-		refs = [("Complaint", names), ("Complaint Penalty Notice", notices)]
-		refs.append(("Complaint Transfer Record", records))
-		for doctype, docs in refs:
-			if not docs:
-				continue
-			for path in frappe.get_all(
-				"File", {"attached_to_doctype": doctype, "attached_to_name": ("in", docs)}, pluck="file_url"
-			):
-				_remove_file(path)
-			comms = frappe.get_all(
-				"Communication", {"reference_doctype": doctype, "reference_name": ("in", docs)}, pluck="name"
-			)
-			if comms:
-				frappe.db.delete("Communication Link", {"parent": ("in", comms)})
-				frappe.db.delete("Communication", {"name": ("in", comms)})
-			frappe.db.delete("File", {"attached_to_doctype": doctype, "attached_to_name": ("in", docs)})
-			frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", docs)})
-			frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", docs)})
-			frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", docs)})
-			frappe.db.delete("DocShare", {"share_doctype": doctype, "share_name": ("in", docs)})
-			frappe.db.delete("Notification Log", {"document_type": doctype, "document_name": ("in", docs)})
-			if frappe.db.exists("DocType", "Workflow Action"):
-				frappe.db.delete(
-					"Workflow Action", {"reference_doctype": doctype, "reference_name": ("in", docs)}
-				)
-			frappe.db.delete("Access Log", {"reference_document": ("in", docs)})
-			frappe.db.delete(doctype, {"name": ("in", docs)})
-		for child in ("Complaint Reply", "Complaint Pause", "Complaint Escalation"):
-			frappe.db.delete(child, {"parenttype": "Complaint", "parent": ("in", names)})
+	delete_complaints(tier_complaints())
 	bulletins = frappe.get_all("Complaint Penalty Bulletin", {"week_start": NOTICE_WEEK.date()}, pluck="name")
 	if bulletins:
 		frappe.db.delete("Complaint Penalty Bulletin Item", {"parent": ("in", bulletins)})
 		frappe.db.delete("Complaint Penalty Bulletin", {"name": ("in", bulletins)})
 	frappe.db.commit()  # test data of another process must really go  # nosemgrep
-
-
-def _remove_file(file_url: str | None) -> None:
-	if not file_url or ".." in file_url:
-		return
-	path = frappe.get_site_path(file_url.lstrip("/").replace("files/", "public/files/", 1))
-	if file_url.startswith("/private/"):
-		path = frappe.get_site_path(file_url.lstrip("/"))
-	if os.path.isfile(path):
-		os.remove(path)

@@ -1,0 +1,62 @@
+"""Removing committed test and benchmark complaints with everything that points at them (the HTTP and browser
+tiers and the load benchmark commit their data: the web server is another process)."""
+
+import os
+
+import frappe
+
+COMPLAINT_CHILDREN = ("Complaint Reply", "Complaint Pause", "Complaint Escalation", "Complaint Step")
+
+
+def remove_file(file_url: str | None) -> None:
+	"""The file of a File row on disk (public or private); never a path outside the site."""
+	if not file_url or ".." in file_url:
+		return
+	path = frappe.get_site_path(file_url.lstrip("/").replace("files/", "public/files/", 1))
+	if file_url.startswith("/private/"):
+		path = frappe.get_site_path(file_url.lstrip("/"))
+	if os.path.isfile(path):
+		os.remove(path)
+
+
+def delete_with_traces(doctype: str, docs: list[str]) -> None:
+	"""Delete the documents with their files, communications, comments, versions, ToDos, shares,
+	notifications, workflow actions and access log rows."""
+	if not docs:
+		return
+	for path in frappe.get_all(
+		"File", {"attached_to_doctype": doctype, "attached_to_name": ("in", docs)}, pluck="file_url"
+	):
+		remove_file(path)
+	comms = frappe.get_all(
+		"Communication", {"reference_doctype": doctype, "reference_name": ("in", docs)}, pluck="name"
+	)
+	if comms:
+		frappe.db.delete("Communication Link", {"parent": ("in", comms)})
+		frappe.db.delete("Communication", {"name": ("in", comms)})
+	frappe.db.delete("File", {"attached_to_doctype": doctype, "attached_to_name": ("in", docs)})
+	frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", docs)})
+	frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", docs)})
+	frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", docs)})
+	frappe.db.delete("DocShare", {"share_doctype": doctype, "share_name": ("in", docs)})
+	frappe.db.delete("Notification Log", {"document_type": doctype, "document_name": ("in", docs)})
+	if frappe.db.exists("DocType", "Workflow Action"):
+		frappe.db.delete("Workflow Action", {"reference_doctype": doctype, "reference_name": ("in", docs)})
+	frappe.db.delete("Access Log", {"reference_document": ("in", docs)})
+	frappe.db.delete(doctype, {"name": ("in", docs)})
+
+
+def delete_complaints(names: list[str]) -> None:
+	"""The complaints with their penalty notices, transfer records, child rows and traces."""
+	if not names:
+		return
+	notices = frappe.get_all("Complaint Penalty Notice", {"complaint": ("in", names)}, pluck="name")
+	records = frappe.get_all("Complaint Transfer Record", {"complaint": ("in", names)}, pluck="name")
+	for doctype, docs in (
+		("Complaint", names),
+		("Complaint Penalty Notice", notices),
+		("Complaint Transfer Record", records),
+	):
+		delete_with_traces(doctype, docs)
+	for child in COMPLAINT_CHILDREN:
+		frappe.db.delete(child, {"parenttype": "Complaint", "parent": ("in", names)})
