@@ -75,8 +75,16 @@ doc_events = {
 		],
 	},
 	"Complaint": {
-		"on_update": "complaint_mgmt.security.permissions.drop_stale_shares",
-		"on_trash": "complaint_mgmt.loop.retention.on_trash",
+		# the reports' daily rows stay exact: a counted complaint that changes leaves them (outputs/report_stats.py)
+		"before_validate": "complaint_mgmt.outputs.report_stats.before_complaint_validate",
+		"on_update": [
+			"complaint_mgmt.security.permissions.drop_stale_shares",
+			"complaint_mgmt.outputs.report_stats.on_complaint_update",
+		],
+		"on_trash": [
+			"complaint_mgmt.loop.retention.on_trash",
+			"complaint_mgmt.outputs.report_stats.on_complaint_trash",
+		],
 	},
 	# records are kept two years after the closure, for every role (complaint_mgmt/retention.py)
 	"Complaint Transfer Record": {
@@ -122,9 +130,11 @@ scheduler_events = {
 		"*/5 * * * *": ["complaint_mgmt.engine.deadlines.schedule_sweep"],
 		# The weekly penalty bulletin, made once the settings' report day and time have passed (weekly.py).
 		# The report e-mails of the previous week / calendar month, once per period (weekly_mail.py).
+		# The settled complaints counted into the reports' daily rows (report_stats.py), on the long queue.
 		"*/15 * * * *": [
 			"complaint_mgmt.outputs.weekly.scheduled_bulletin",
 			"complaint_mgmt.outputs.weekly_mail.send_due_reports",
+			"complaint_mgmt.outputs.report_stats.schedule_count",
 		],
 	},
 }

@@ -9,15 +9,19 @@ from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case, Criterion
+from frappe.query_builder import Case, Criterion, CustomFunction
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, date_diff, flt, getdate
+from pypika.terms import PseudoColumn
 
+from complaint_mgmt.outputs import report_stats
+from complaint_mgmt.outputs.report_stats import uncounted  # noqa: F401 (the reports' raw-part condition)
 from complaint_mgmt.outputs.weekly import previous_week_start
 from complaint_mgmt.procedure import clocks, rules, transitions
 from complaint_mgmt.security.permissions import is_restricted, user_departments
 
 REPORT_DOCTYPES = ("Complaint", "Complaint Penalty Notice")
+TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 # clock -> (due field, field that stops the clock)
 CLOCK_FIELDS = {clock: (rules.DUE_FIELDS[clock], rules.STOP_FIELDS[clock]) for clock in rules.CLOCKS}
 
@@ -112,6 +116,55 @@ def overdue_condition(c, now: datetime, clock: str | None = None):
 	clocks_ = [clock] if clock else list(CLOCK_FIELDS)
 	late = [(c[CLOCK_FIELDS[k][0]] < now) & ~clock_stopped(c, k) for k in clocks_]
 	return c.status.isin(transitions.RUNNING_STATUSES) & Criterion.any(late)
+
+
+def daily_rows(kind: str, filters, scope, group, measures, where=None, pick=()) -> list[dict]:
+	"""The pre-aggregated daily rows of `kind` (procedure.report_stats: DAY, COUNT, CAUSE) over the report's
+	period: SUM of `measures` grouped by `group` (callables taking the table, giving a term), department isolation
+	as on the complaints (`restrict`); `pick`: more select terms (aggregates). Empty in raw mode (the exactness
+	check reads the complaints alone)."""
+	if not report_stats.use_rows():
+		return []
+	start, end = period(filters)
+	t = frappe.qb.DocType(report_stats.TABLES[kind])
+	terms = [term(t) for term in group]
+	query = (
+		frappe.qb.from_(t)
+		.select(*terms, *(term(t) for term in pick), *(Sum(t[m]).as_(m) for m in measures))
+		.where((t.day >= start.date()) & (t.day < end.date()))
+	)
+	if terms:
+		query = query.groupby(*terms)
+	if where is not None:
+		query = query.where(where(t))
+	return restrict(query, t.department, scope).run(as_dict=True)
+
+
+def by_department(parts: list[dict], measures, received: str = "received") -> list[frappe._dict]:
+	"""Sum per department the rows of a report's parts (daily rows, uncounted complaints), in department order
+	(not transferred first, as SQL orders NULL); a department without a complaint received in the period (only
+	a closure that day) is left out, as the complaints' own query would."""
+	totals: dict[str | None, frappe._dict] = {}
+	for part in parts:
+		row = totals.setdefault(
+			part.get("department") or None, frappe._dict(department=part.get("department"))
+		)
+		for key in measures:
+			row[key] = row.get(key, 0) + (part.get(key) or 0)
+	ordered = sorted(totals.items(), key=lambda item: (item[0] is not None, item[0] or ""))
+	return [row for _department, row in ordered if row.get(received)]
+
+
+def step_seconds(c, begin: str, finish: str):
+	"""SQL term: whole wall-clock seconds from `begin` to `finish` (NULL if either is), as the daily rows keep
+	them (procedure.report_stats.seconds); summed, then divided by the count of completed steps."""
+	return TimestampDiff(PseudoColumn("SECOND"), c[begin], c[finish])
+
+
+def average_hours(total_seconds, count) -> float | None:
+	"""The reports' average step time in hours (2 decimals) from the exact total of whole seconds: the same
+	arithmetic whether the seconds came from the daily rows or the complaints."""
+	return flt(flt(total_seconds) / count / 3600, 2) if count else None
 
 
 def share(part, whole, digits: int = 2) -> float | None:

@@ -20,11 +20,16 @@ def normalised(df, value):
 	return cstr(value)
 
 
+# Bookkeeping of the app, not part of the complaint: the reports' counted flag is reset from the database on
+# every save (outputs/report_stats.before_complaint_validate), so a form opened before it was set still saves.
+BOOKKEEPING_FIELDS = ("stats_counted",)
+
+
 def changed_fields(doc, before) -> list[str]:
 	"""Fields (tables included) whose value differs from the stored document."""
 	changed = []
 	for df in doc.meta.fields:
-		if df.fieldname in default_fields:
+		if df.fieldname in default_fields or df.fieldname in BOOKKEEPING_FIELDS:
 			continue
 		if df.fieldtype in frappe.model.table_fields:
 			if table_rows(doc, df.fieldname) != table_rows(before, df.fieldname):

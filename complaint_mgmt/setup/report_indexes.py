@@ -16,25 +16,29 @@ import frappe
 # doctype -> {index name: columns}; the period instant comes first, or right after an IN-listed status.
 REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 	"Complaint": {
-		# Weekly Complaint Summary (category x external) and Irrational Complaint Statistics.
-		"report_category_v1": (
+		# Each report reads the settled complaints from the daily rows (outputs/report_stats.py) and only the
+		# others (`stats_counted = 0`) from this table: the indexes start with the flag, so that part is one
+		# short slice of the index. Raw mode (the exactness check) asks for both flag values: two slices.
+		# Weekly Complaint Summary (category x external), Irrational Complaint Statistics and the category mix of
+		# Monthly Complaint Analysis.
+		"report_category_v2": (
+			"stats_counted",
 			"received_on",
 			"department",
 			"category",
 			"is_external",
 			"irrational_stage",
 			"follow_up_mode",
+			"grade",
 		),
-		# Complaint Closure Performance and the received-month query of Monthly Complaint Analysis (covering).
-		# v2: + deferral_requested_on (a pending deferral request stops the Close clock: without it in the index
-		# every complaint of the period was read from the table, 40 s for a quarter over 1,000,000 complaints),
-		# grade and is_repeat (the monthly report).
-		"report_clocks_v2": (
+		# Complaint Closure Performance and the received-month query of Monthly Complaint Analysis (covering):
+		# the clocks with both stops of the Close clock (a pending deferral request stops it), the steps' ends.
+		"report_clocks_v3": (
+			"stats_counted",
 			"received_on",
 			"department",
 			"status",
 			"closure_type",
-			"grade",
 			"is_repeat",
 			"transfer_due",
 			"acknowledged_on",
@@ -48,6 +52,11 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"transferred_on",
 			"closed_on",
 		),
+		# The closure-month queries of Monthly Complaint Analysis (the root cause, a text, is read from the rows
+		# of the few uncounted closures only).
+		"report_closed_v1": ("stats_counted", "closed_on", "department", "closure_type"),
+		# The counting job's candidates: closed or deferred, not counted, nothing pending for the sweep.
+		"report_settle_v1": ("stats_counted", "status", "next_check_at"),
 		# Overdue Complaints: only the running complaints of the period (status IN ... x received_on range),
 		# the overdue test evaluated inside the index; the table is read only for the overdue rows. Without
 		# it the optimizer walks the running complaints of every period (`status`) and reads each row.
@@ -74,11 +83,19 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 		# Complaint Penalty Summary (covering).
 		"report_issued_v1": ("issued_on", "docstatus", "department", "breach_type", "executed", "amount"),
 	},
+	# The daily rows, read by period (and department).
+	"Complaint Daily Stat": {"report_day_v1": ("day", "department")},
+	"Complaint Daily Count": {
+		"report_day_v1": ("dimension", "day", "department", "value", "is_external", "n")
+	},
+	"Complaint Daily Root Cause": {"report_day_v1": ("day", "department", "category", "cause_key", "n")},
 }
 
 
 # Earlier versions, dropped once their successor exists (each one is a full copy of its columns).
-SUPERSEDED_INDEXES: dict[str, tuple[str, ...]] = {"Complaint": ("report_clocks_v1", "report_running_v1")}
+SUPERSEDED_INDEXES: dict[str, tuple[str, ...]] = {
+	"Complaint": ("report_clocks_v1", "report_running_v1", "report_clocks_v2", "report_category_v1")
+}
 
 
 def ensure_report_indexes() -> None:

@@ -5,6 +5,8 @@ import os
 
 import frappe
 
+from complaint_mgmt.outputs import report_stats
+
 COMPLAINT_CHILDREN = ("Complaint Reply", "Complaint Pause", "Complaint Escalation", "Complaint Step")
 
 
@@ -50,6 +52,7 @@ def delete_complaints(names: list[str]) -> None:
 	"""The complaints with their penalty notices, transfer records, child rows and traces."""
 	if not names:
 		return
+	report_stats.forget(names)  # out of the reports' daily rows, if the counting job took them in
 	notices = frappe.get_all("Complaint Penalty Notice", {"complaint": ("in", names)}, pluck="name")
 	records = frappe.get_all("Complaint Transfer Record", {"complaint": ("in", names)}, pluck="name")
 	for doctype, docs in (

@@ -29,8 +29,10 @@ def people(site_connection):
 	report_week.make_people()
 
 
-@pytest.fixture
-def months(people):
+@pytest.fixture(params=["raw", "counted"])
+def months(people, request):
+	"""The crafted months, read raw and with the settled complaints counted into the daily rows (see
+	test_reports.week)."""
 	k = report_week.build()
 	# Received on February's last second, closed (first closure) in March.
 	k.feb = complaint(datetime(2019, 2, 28, 23, 59, 59), SALES, "Test Engine", grade="Medium", status="Closed",
@@ -45,6 +47,9 @@ def months(people):
 	for key in (*(f"k{i}" for i in range(1, 12)), "feb", "apr"):
 		repeat = 1 if key in ("k2", "k8") else 0
 		frappe.db.set_value("Complaint", k[key], "is_repeat", repeat, update_modified=False)
+	if request.param == "counted":
+		names = [value for key, value in k.items() if key.startswith("k") or key in ("feb", "apr")]
+		assert report_week.count(names) == 5  # k1, k3, k6 and feb closed, k5 deferred
 	return k
 
 

@@ -81,9 +81,9 @@ class Complaint(Document):
 		]
 		claim_amount: DF.Currency
 		close_breached: DF.Check
+		close_due: DF.Datetime | None
 		close_due_at_deferral: DF.Datetime | None
 		close_request_cycle: DF.Int
-		close_due: DF.Datetime | None
 		close_requested_on: DF.Datetime | None
 		close_warned: DF.Check
 		closed_on: DF.Datetime | None
@@ -107,8 +107,8 @@ class Complaint(Document):
 		first_reply_warned: DF.Check
 		follow_up_mode: DF.Literal["", "Watch", "Monitor"]
 		grade: DF.Link
-		irrational_reason: DF.SmallText | None
 		imported: DF.Check
+		irrational_reason: DF.SmallText | None
 		irrational_stage: DF.Literal["", "First", "Secondary"]
 		is_external: DF.Check
 		is_repeat: DF.Check
@@ -134,6 +134,7 @@ class Complaint(Document):
 		satisfied: DF.Check
 		sla_status: DF.Literal["", "On Time", "Due Soon", "Overdue", "Paused", "Met", "Missed"]
 		specialist: DF.Link | None
+		stats_counted: DF.Check
 		status: DF.Literal[
 			"Registered",
 			"Transferred",

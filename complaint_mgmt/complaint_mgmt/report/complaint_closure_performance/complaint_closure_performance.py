@@ -11,20 +11,21 @@
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Avg, Count, UnixTimestamp
-from frappe.utils import flt, now_datetime
+from frappe.query_builder.functions import Count, Sum
+from frappe.utils import now_datetime
 
 from complaint_mgmt.outputs import reporting
+from complaint_mgmt.procedure import report_stats
 
-CLOCK_KEYS = {clock: frappe.scrub(clock) for clock in reporting.CLOCK_FIELDS}
-# step key -> (start field, end field)
+CLOCK_KEYS = report_stats.CLOCK_KEYS
+# the step columns -> the steps of the daily rows (procedure.report_stats.STEPS: start and end fields)
 STEPS = {
-	"transfer_hours": ("received_on", "transferred_on"),
-	"acknowledge_hours": ("transferred_on", "acknowledged_on"),
-	"first_reply_hours": ("acknowledged_on", "first_replied_on"),
-	"close_request_hours": ("first_replied_on", "close_requested_on"),
-	"return_visit_hours": ("close_requested_on", "return_visited_on"),
-	"approval_hours": ("return_visited_on", "closed_on"),
+	"transfer_hours": "transfer",
+	"acknowledge_hours": "acknowledge",
+	"first_reply_hours": "first_reply",
+	"close_request_hours": "close_request",
+	"return_visit_hours": "return_visit",
+	"approval_hours": "approval",
 }
 SUMMED = ("received", "closed", "first_closures", "second_closures", "open_overdue")
 
@@ -40,6 +41,33 @@ def execute(filters=None):
 
 
 def get_rows(filters, now) -> list[dict]:
+	"""Per department: the counted complaints from the daily rows plus the others from the complaints (only they
+	can be open and overdue)."""
+	scope = reporting.department_scope(filters)
+	counts = [*SUMMED, *(f"{key}_{part}" for key in CLOCK_KEYS.values() for part in ("on_time", "decided"))]
+	steps = [f"{step}_{part}" for step in STEPS.values() for part in ("s", "n")]
+	parts = raw_rows(filters, scope, now)
+	parts += reporting.daily_rows(
+		report_stats.DAY,
+		filters,
+		scope,
+		[lambda t: t.department],
+		[m for m in counts if m != "open_overdue"] + steps,
+	)
+	rows = reporting.by_department(parts, counts + steps)
+	for row in rows:
+		for key in counts:
+			row[key] = int(row.get(key) or 0)
+		for column, step in STEPS.items():
+			row[column] = reporting.average_hours(row.pop(f"{step}_s"), int(row.pop(f"{step}_n") or 0))
+		for key in CLOCK_KEYS.values():
+			row[f"{key}_pct"] = reporting.share(row[f"{key}_on_time"], row[f"{key}_decided"])
+		row.first_closure_rate = reporting.share(row.first_closures, row.first_closures + row.second_closures)
+	return rows
+
+
+def raw_rows(filters, scope, now) -> list[dict]:
+	"""The measures of the period's complaints not in the daily rows, per department (one grouped query)."""
 	start, end = reporting.period(filters)
 	c = frappe.qb.DocType("Complaint")
 	fields = [
@@ -59,28 +87,17 @@ def get_rows(filters, now) -> list[dict]:
 			reporting.count_if(on_time).as_(f"{key}_on_time"),
 			reporting.count_if(decided).as_(f"{key}_decided"),
 		]
-	for key, (begin, finish) in STEPS.items():
-		fields.append((Avg(UnixTimestamp(c[finish]) - UnixTimestamp(c[begin])) / 3600).as_(key))
+	for step in STEPS.values():
+		begin, finish = report_stats.STEPS[step]
+		elapsed = reporting.step_seconds(c, begin, finish)
+		fields += [Sum(elapsed).as_(f"{step}_s"), Count(elapsed).as_(f"{step}_n")]
 	query = (
 		frappe.qb.from_(c)
 		.select(*fields)
-		.where((c.received_on >= start) & (c.received_on < end))
+		.where((c.received_on >= start) & (c.received_on < end) & reporting.uncounted(c))
 		.groupby(c.department)
-		.orderby(c.department)
 	)
-	query = reporting.restrict(query, c.department, reporting.department_scope(filters))
-	rows = []
-	for row in query.run(as_dict=True):
-		for key, value in row.items():
-			if key in STEPS:
-				row[key] = flt(value, 2) if value is not None else None
-			elif key != "department":
-				row[key] = int(value or 0)
-		for key in CLOCK_KEYS.values():
-			row[f"{key}_pct"] = reporting.share(row[f"{key}_on_time"], row[f"{key}_decided"])
-		row.first_closure_rate = reporting.share(row.first_closures, row.first_closures + row.second_closures)
-		rows.append(row)
-	return rows
+	return reporting.restrict(query, c.department, scope).run(as_dict=True)
 
 
 def get_columns(filters=None) -> list[dict]:

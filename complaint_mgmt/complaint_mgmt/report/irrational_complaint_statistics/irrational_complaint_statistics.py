@@ -9,6 +9,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 
 from complaint_mgmt.outputs import reporting
+from complaint_mgmt.procedure import report_stats
 
 COUNTS = ("first_irrational", "secondary_irrational", "watch", "monitor")
 
@@ -21,7 +22,9 @@ def execute(filters=None):
 
 
 def get_rows(filters) -> list[dict]:
+	"""Per department: the counted complaints from the daily rows plus the others from the complaints."""
 	start, end = reporting.period(filters)
+	scope = reporting.department_scope(filters)
 	c = frappe.qb.DocType("Complaint")
 	query = (
 		frappe.qb.from_(c)
@@ -33,17 +36,18 @@ def get_rows(filters) -> list[dict]:
 			reporting.count_if(c.follow_up_mode == "Watch").as_("watch"),
 			reporting.count_if(c.follow_up_mode == "Monitor").as_("monitor"),
 		)
-		.where((c.received_on >= start) & (c.received_on < end))
+		.where((c.received_on >= start) & (c.received_on < end) & reporting.uncounted(c))
 		.groupby(c.department)
-		.orderby(c.department)
 	)
-	query = reporting.restrict(query, c.department, reporting.department_scope(filters))
-	rows = []
-	for row in query.run(as_dict=True):
-		row = {key: int(row[key] or 0) if key != "department" else row[key] for key in row}
+	parts = reporting.restrict(query, c.department, scope).run(as_dict=True)
+	parts += reporting.daily_rows(
+		report_stats.DAY, filters, scope, [lambda t: t.department], ["received", *COUNTS]
+	)
+	rows = reporting.by_department(parts, ("received", *COUNTS))
+	for row in rows:
+		row.update({key: int(row[key]) for key in ("received", *COUNTS)})
 		row["first_share"] = reporting.share(row["first_irrational"], row["received"])
 		row["secondary_share"] = reporting.share(row["secondary_irrational"], row["received"])
-		rows.append(row)
 	return rows
 
 

@@ -17,18 +17,19 @@ import datetime
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count, DateFormat, Sum, UnixTimestamp
+from frappe.query_builder.functions import Count, DateFormat, Max, Sum
 from frappe.utils import flt
 
 from complaint_mgmt.outputs import reporting
+from complaint_mgmt.procedure import report_stats
 
 MONTH_FORMAT = "%Y-%m"
-# step -> (start field, end field)
+# step column -> the step of the daily rows (procedure.report_stats.STEPS: start and end fields)
 STEPS = {
-	"transfer_to_ack_hours": ("transferred_on", "acknowledged_on"),
-	"ack_to_reply_hours": ("acknowledged_on", "first_replied_on"),
-	"received_to_close_request_hours": ("received_on", "close_requested_on"),
-	"close_request_to_closure_hours": ("close_requested_on", "closed_on"),
+	"transfer_to_ack_hours": "acknowledge",
+	"ack_to_reply_hours": "first_reply",
+	"received_to_close_request_hours": "received_to_close_request",
+	"close_request_to_closure_hours": "close_request_to_closure",
 }
 TOP_CATEGORIES = 10
 ROOT_CAUSE_CATEGORIES = 3  # categories named in the root-cause text
@@ -71,10 +72,10 @@ def get_rows(filters, grades: dict[str, str]) -> list[dict]:
 	start, end = reporting.period(filters)
 	scope = reporting.department_scope(filters)
 	rows = {key: new_row(key, grades) for key in month_keys(start, end)}
-	add_received(rows, grades, start, end, scope)
-	add_categories(rows, start, end, scope)
-	add_closures(rows, start, end, scope)
-	add_root_causes(rows, start, end, scope)
+	add_received(rows, grades, filters, scope)
+	add_categories(rows, filters, scope)
+	add_closures(rows, filters, scope)
+	add_root_causes(rows, filters, scope)
 	add_penalties(rows, start, end, scope)
 	for row in rows.values():
 		closures = row.first_closures + row.second_closures
@@ -98,87 +99,127 @@ def new_row(month: str, grades: dict[str, str]) -> frappe._dict:
 	return row
 
 
-def add_received(rows: dict, grades: dict[str, str], start, end, scope) -> None:
+def _month(term):
+	return DateFormat(term, MONTH_FORMAT).as_("month")
+
+
+def _uncounted(filters, scope, instant: str, fields, group=None):
+	"""The complaints of the period not in the daily rows, by the month of `instant`: grouped by the month and
+	`group` (a list, maybe empty), or one row per complaint (None)."""
+	start, end = reporting.period(filters)
 	c = frappe.qb.DocType("Complaint")
-	month = DateFormat(c.received_on, MONTH_FORMAT).as_("month")
-	steps = []
-	for key, (begin, finish) in STEPS.items():
-		done = c[begin].notnull() & c[finish].notnull()
-		elapsed = UnixTimestamp(c[finish]) - UnixTimestamp(c[begin])
-		steps += [reporting.sum_if(done, elapsed).as_(f"{key}_s"), reporting.count_if(done).as_(f"{key}_n")]
 	query = (
 		frappe.qb.from_(c)
-		.select(
-			month, c.grade, Count("*").as_("n"), reporting.count_if(c.is_repeat == 1).as_("repeats"), *steps
-		)
-		.where((c.received_on >= start) & (c.received_on < end))
-		.groupby(month, c.grade)
+		.select(_month(c[instant]), *(field(c) for field in fields))
+		.where((c[instant] >= start) & (c[instant] < end) & reporting.uncounted(c))
 	)
+	if group is not None:
+		query = query.groupby(_month(c[instant]), *(term(c) for term in group))
+	return reporting.restrict(query, c.department, scope).run(as_dict=True)
+
+
+def add_received(rows: dict, grades: dict[str, str], filters, scope) -> None:
+	"""Received, repeats and the step averages (DAY rows and uncounted complaints), and the grade mix."""
+	fields = [
+		lambda c: Count("*").as_("received"),
+		lambda c: reporting.count_if(c.is_repeat == 1).as_("repeats"),
+	]
+	for step in STEPS.values():
+		begin, finish = report_stats.STEPS[step]
+		fields += [
+			lambda c, s=step, b=begin, f=finish: Sum(reporting.step_seconds(c, b, f)).as_(f"{s}_s"),
+			lambda c, s=step, b=begin, f=finish: Count(reporting.step_seconds(c, b, f)).as_(f"{s}_n"),
+		]
+	raw = _uncounted(filters, scope, "received_on", fields, [])
+	measures = ["received", "repeats", *(f"{step}_{part}" for step in STEPS.values() for part in ("s", "n"))]
+	parts = raw + reporting.daily_rows(report_stats.DAY, filters, scope, [lambda t: _month(t.day)], measures)
 	seconds = {key: {step: [0.0, 0] for step in STEPS} for key in rows}
-	for r in reporting.restrict(query, c.department, scope).run(as_dict=True):
+	for r in parts:
 		row = rows[r.month]
-		row.received += int(r.n)
+		row.received += int(r.received or 0)
 		row.repeats += int(r.repeats or 0)
-		if r.grade in grades:
-			row[grades[r.grade]] += int(r.n)
-		for step in STEPS:
-			seconds[r.month][step][0] += flt(r[f"{step}_s"])
-			seconds[r.month][step][1] += int(r[f"{step}_n"] or 0)
+		for column, step in STEPS.items():
+			seconds[r.month][column][0] += flt(r[f"{step}_s"])
+			seconds[r.month][column][1] += int(r[f"{step}_n"] or 0)
 	for key, per_step in seconds.items():
-		for step, (total, count) in per_step.items():
-			rows[key][step] = flt(total / count / 3600.0, 2) if count else None
+		for column, (total, count) in per_step.items():
+			rows[key][column] = reporting.average_hours(total, count)
+	for r in _mix(report_stats.GRADE, "grade", filters, scope):
+		if r.value in grades:
+			rows[r.month][grades[r.value]] += int(r.n)
 
 
-def add_categories(rows: dict, start, end, scope) -> None:
-	c = frappe.qb.DocType("Complaint")
-	month = DateFormat(c.received_on, MONTH_FORMAT).as_("month")
-	query = (
-		frappe.qb.from_(c)
-		.select(month, c.category, Count("*").as_("n"))
-		.where((c.received_on >= start) & (c.received_on < end))
-		.groupby(month, c.category)
+def _mix(dimension: str, field: str, filters, scope) -> list[dict]:
+	"""(month, value, n) of the period's complaints per value of `field`: COUNT rows and uncounted complaints."""
+	raw = _uncounted(
+		filters, scope, "received_on", [lambda c: c[field].as_("value"), lambda c: Count("*").as_("n")],
+		[lambda c: c[field]],
+	)  # fmt: skip
+	return raw + reporting.daily_rows(
+		report_stats.COUNT,
+		filters,
+		scope,
+		[lambda t: _month(t.day), lambda t: t.value],
+		["n"],
+		where=lambda t: t.dimension == dimension,
 	)
-	counts: dict[str, list] = {}
-	for r in reporting.restrict(query, c.department, scope).run(as_dict=True):
-		counts.setdefault(r.month, []).append((int(r.n), r.category or _("Not categorised")))
-	for key, pairs in counts.items():
-		top = sorted(pairs, key=lambda pair: (-pair[0], pair[1]))[:TOP_CATEGORIES]
-		rows[key].top_categories = ", ".join(f"{name} ({n})" for n, name in top)
 
 
-def add_closures(rows: dict, start, end, scope) -> None:
-	c = frappe.qb.DocType("Complaint")
-	month = DateFormat(c.closed_on, MONTH_FORMAT).as_("month")
-	query = (
-		frappe.qb.from_(c)
-		.select(
-			month,
-			reporting.count_if(c.closure_type == "First Closure").as_("first"),
-			reporting.count_if(c.closure_type == "Second Closure").as_("second"),
-		)
-		.where((c.closed_on >= start) & (c.closed_on < end))
-		.groupby(month)
+def add_categories(rows: dict, filters, scope) -> None:
+	counts: dict[str, dict[str, int]] = {}
+	for r in _mix(report_stats.CATEGORY, "category", filters, scope):
+		name = r.value or _("Not categorised")
+		counts.setdefault(r.month, {})[name] = counts.get(r.month, {}).get(name, 0) + int(r.n)
+	for key, by_name in counts.items():
+		top = sorted(((n, name) for name, n in by_name.items()), key=lambda pair: (-pair[0], pair[1]))
+		rows[key].top_categories = ", ".join(f"{name} ({n})" for n, name in top[:TOP_CATEGORIES])
+
+
+def add_closures(rows: dict, filters, scope) -> None:
+	"""The closures approved in each month (by closed_on): DAY rows and uncounted complaints."""
+	raw = _uncounted(
+		filters,
+		scope,
+		"closed_on",
+		[
+			lambda c: reporting.count_if(c.closure_type == "First Closure").as_("closed_first"),
+			lambda c: reporting.count_if(c.closure_type == "Second Closure").as_("closed_second"),
+		],
+		[],
 	)
-	for r in reporting.restrict(query, c.department, scope).run(as_dict=True):
-		rows[r.month].first_closures = int(r.first or 0)
-		rows[r.month].second_closures = int(r.second or 0)
-
-
-def add_root_causes(rows: dict, start, end, scope) -> None:
-	c = frappe.qb.DocType("Complaint")
-	month = DateFormat(c.closed_on, MONTH_FORMAT).as_("month")
-	query = (
-		frappe.qb.from_(c)
-		.select(month, c.category, c.root_cause, Count("*").as_("n"))
-		.where((c.closed_on >= start) & (c.closed_on < end) & c.root_cause.notnull() & (c.root_cause != ""))
-		.groupby(month, c.category, c.root_cause)
+	parts = raw + reporting.daily_rows(
+		report_stats.DAY, filters, scope, [lambda t: _month(t.day)], ["closed_first", "closed_second"]
 	)
+	for r in parts:
+		rows[r.month].first_closures += int(r.closed_first or 0)
+		rows[r.month].second_closures += int(r.closed_second or 0)
+
+
+def add_root_causes(rows: dict, filters, scope) -> None:
+	"""Of each month's closures, per category (most closures first) its most frequent root cause (whitespace
+	collapsed, procedure.report_stats.cause_text): CAUSE rows and uncounted complaints."""
+	raw = _uncounted(
+		filters, scope, "closed_on", [lambda c: c.category, lambda c: c.root_cause]
+	)  # one row per uncounted closure: the text is grouped below, exactly (SQL would merge by collation)
+	counts: dict[tuple, int] = {}
+	for r in raw:
+		cause = report_stats.cause_text(r.root_cause)
+		if cause:
+			key = (r.month, r.category or None, cause)
+			counts[key] = counts.get(key, 0) + 1
+	for r in reporting.daily_rows(
+		report_stats.CAUSE,
+		filters,
+		scope,
+		[lambda t: _month(t.day), lambda t: t.category, lambda t: t.cause_key],
+		["n"],
+		pick=[lambda t: Max(t.root_cause).as_("root_cause")],  # one text per key
+	):
+		key = (r.month, r.category or None, r.root_cause)
+		counts[key] = counts.get(key, 0) + int(r.n)
 	causes: dict[str, dict[str, list]] = {}
-	for r in reporting.restrict(query, c.department, scope).run(as_dict=True):
-		category = r.category or _("Not categorised")
-		causes.setdefault(r.month, {}).setdefault(category, []).append(
-			(int(r.n), " ".join(r.root_cause.split()))
-		)
+	for (month, category, cause), n in counts.items():
+		causes.setdefault(month, {}).setdefault(category or _("Not categorised"), []).append((n, cause))
 	for key, by_category in causes.items():
 		ranked = sorted(by_category.items(), key=lambda item: (-sum(n for n, _c in item[1]), item[0]))
 		parts = []

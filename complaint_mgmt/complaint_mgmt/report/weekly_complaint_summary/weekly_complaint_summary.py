@@ -11,6 +11,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import flt
 
 from complaint_mgmt.outputs import reporting
+from complaint_mgmt.procedure import report_stats
 
 
 def execute(filters=None):
@@ -24,19 +25,29 @@ def execute(filters=None):
 
 
 def leaf_counts(filters) -> dict[str | None, tuple[int, int]]:
-	"""category -> (internal count, external count) of the period's complaints (one grouped query)."""
+	"""category -> (internal count, external count) of the period's complaints: the counted ones from the
+	daily rows, the others from the complaints (one grouped query each)."""
 	start, end = reporting.period(filters)
+	scope = reporting.department_scope(filters)
 	c = frappe.qb.DocType("Complaint")
 	query = (
 		frappe.qb.from_(c)
 		.select(c.category, c.is_external, Count("*").as_("n"))
-		.where((c.received_on >= start) & (c.received_on < end))
+		.where((c.received_on >= start) & (c.received_on < end) & reporting.uncounted(c))
 		.groupby(c.category, c.is_external)
 	)
-	query = reporting.restrict(query, c.department, reporting.department_scope(filters))
+	rows = reporting.restrict(query, c.department, scope).run(as_dict=True)
+	rows += reporting.daily_rows(
+		report_stats.COUNT,
+		filters,
+		scope,
+		[lambda t: t.value.as_("category"), lambda t: t.is_external],
+		["n"],
+		where=lambda t: t.dimension == report_stats.CATEGORY,
+	)
 	counts: dict[str | None, list[int]] = {}
-	for row in query.run(as_dict=True):
-		counts.setdefault(row.category, [0, 0])[1 if row.is_external else 0] += int(row.n)
+	for row in rows:
+		counts.setdefault(row.category or None, [0, 0])[1 if row.is_external else 0] += int(row.n)
 	return {key: (value[0], value[1]) for key, value in counts.items()}
 
 
