@@ -208,6 +208,18 @@ def test_overdue_complaints(week):
 	assert chart["data"]["datasets"][0]["values"] == [2, 1, 0, 0]
 
 
+def test_overdue_list_is_cut_to_the_most_overdue_but_counts_all(week, monkeypatch):
+	from complaint_mgmt.complaint_mgmt.report.overdue_complaints import overdue_complaints
+
+	full = overdue_complaints.execute(WEEK)
+	monkeypatch.setattr(overdue_complaints, "ROW_LIMIT", 2)
+	_columns, rows, message, chart, summary = overdue_complaints.execute(WEEK)
+	assert [row["complaint"] for row in rows] == [row["complaint"] for row in full[1][:2]]
+	assert "2" in message and "3" in message  # showing 2 of 3
+	assert {s["label"]: s["value"] for s in summary} == {s["label"]: s["value"] for s in full[4]}
+	assert chart == full[3] and full[2] is None
+
+
 @pytest.mark.parametrize(
 	"report",
 	[
