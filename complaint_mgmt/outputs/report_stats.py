@@ -101,6 +101,17 @@ def apply(rows: rules.Rows) -> None:
 		for measure in measures:
 			query = query.on_duplicate_key_update(table[measure], table[measure] + Values(table[measure]))
 		query.run()
+		if any(value < 0 for values in keyed.values() for value in values.values()):
+			_prune(table, kind, [row_name(key) for key in keyed])
+
+
+def _prune(table, kind: str, names: list[str]) -> None:
+	"""Delete the rows a subtraction left empty (no complaint received, no closure approved that day): the
+	tables hold only days with something to report."""
+	empty = (table.received == 0) & (table.closed_first == 0) & (table.closed_second == 0)
+	if kind != rules.DAY:
+		empty = table.n == 0
+	frappe.qb.from_(table).delete().where(table.name.isin(names) & empty).run()
 
 
 def _complaint_rows(names: list[str], lock: bool = False) -> list[dict]:

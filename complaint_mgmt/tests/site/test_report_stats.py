@@ -125,6 +125,8 @@ def test_counting_is_idempotent_and_forgetting_restores_the_raw_answer(week):
 	assert report_stats.forget(week.names) == 4
 	assert frappe.db.count("Complaint", {"name": ("in", week.names), "stats_counted": 1}) == 0
 	assert daily_totals()["received"] == totals["received"] - 4
+	# the days only these complaints filled are gone, not kept as rows of zeros
+	assert not frappe.db.exists("Complaint Daily Stat", {"day": "2019-03-08", "department": SALES})
 	for filters in FILTER_SETS:
 		assert report_check.mismatches(filters) == [], filters
 
