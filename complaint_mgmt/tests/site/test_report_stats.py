@@ -172,3 +172,13 @@ def test_deleting_a_counted_complaint_takes_it_out(week):
 def test_the_job_is_scheduled_on_the_long_queue():
 	hooks = frappe.get_hooks("scheduler_events")["cron"]["*/15 * * * *"]
 	assert "complaint_mgmt.outputs.report_stats.schedule_count" in hooks
+
+
+def test_rebuild_counts_everything_again_and_changes_no_figure(week):
+	report_week.count(week.names)
+	before = [report_check.run(r, WEEK) for r in report_check.AGGREGATED_REPORTS]
+	totals = daily_totals()
+	result = report_stats.rebuild()
+	assert result["counted"] >= 4 and result["errors"] == 0
+	assert daily_totals() == totals
+	assert [report_check.run(r, WEEK) for r in report_check.AGGREGATED_REPORTS] == before
