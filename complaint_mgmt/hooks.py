@@ -31,6 +31,8 @@ permission_query_conditions = {
 	"File": "complaint_mgmt.security.permissions.linked_row_query",
 	"Comment": "complaint_mgmt.security.permissions.linked_row_query",
 	"Version": "complaint_mgmt.security.permissions.linked_row_query",
+	# Frappe 15 grants Workflow Action rows by role only (its own condition stays; both apply)
+	"Workflow Action": "complaint_mgmt.security.permissions.linked_row_query",
 }
 
 has_permission = {
@@ -42,6 +44,7 @@ has_permission = {
 	"File": "complaint_mgmt.security.permissions.has_linked_row_permission",
 	"Comment": "complaint_mgmt.security.permissions.has_linked_row_permission",
 	"Version": "complaint_mgmt.security.permissions.has_linked_row_permission",
+	"Workflow Action": "complaint_mgmt.security.permissions.has_linked_row_permission",
 }
 
 # Frappe 15 endpoints that apply no (or too little) permission to the app's data: checked wrappers that call

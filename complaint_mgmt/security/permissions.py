@@ -46,6 +46,9 @@ LINKED_ROW_COLUMNS = {
 	"File": ("attached_to_doctype", "attached_to_name"),
 	"Comment": ("reference_doctype", "reference_name"),
 	"Version": ("ref_doctype", "docname"),
+	# Frappe's Workflow Action rows are granted by role alone (the next step's roles), so every handler saw a row
+	# naming each complaint of every department with its state: the department rule applies to them too
+	"Workflow Action": ("reference_doctype", "reference_name"),
 }
 
 
@@ -131,8 +134,8 @@ def complaint_child_query(user: str | None = None, doctype: str | None = None) -
 
 
 def linked_row_query(user: str | None = None, doctype: str | None = None) -> str:
-	"""ToDo / Communication / File / Comment / Version rows: those pointing at a department document only
-	when that document is of one of the user's departments."""
+	"""ToDo / Communication / File / Comment / Version / Workflow Action rows: those pointing at a department
+	document only when that document is of one of the user's departments."""
 	user = user or frappe.session.user
 	if not is_restricted(user) or doctype not in LINKED_ROW_COLUMNS:
 		return ""
@@ -170,7 +173,8 @@ def has_department_doc_permission(
 
 
 def has_linked_row_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
-	"""A ToDo / Communication / File / Comment / Version of another department's document is refused."""
+	"""A ToDo / Communication / File / Comment / Version / Workflow Action of another department's document is
+	refused."""
 	type_field, name_field = LINKED_ROW_COLUMNS[doc.doctype]
 	target, name = doc.get(type_field), doc.get(name_field)
 	if target not in DEPARTMENT_DOCTYPES or not name or not is_restricted(user or frappe.session.user):

@@ -1,4 +1,4 @@
-"""Issue 12, item 2 over HTTP: the reports' pre-aggregated daily rows keep department isolation. A closed complaint
+"""Issue 12, item 2 over HTTP (and Frappe's Workflow Action rows, below): the reports' pre-aggregated daily rows keep department isolation. A closed complaint
 of department B with a marked root cause is counted into the rows (the job, in-process, committed); then, through
 the running server, department A's users see none of it in any report that reads the rows, B's handler does
 (positive control), and the three row doctypes themselves answer only to a System Manager."""
@@ -86,3 +86,18 @@ def test_a_system_manager_reads_the_rows(http, seed, counted, doctype):
 	)
 	assert resp.status_code == 200
 	assert any(row["department"] == s.DEPT_B for row in resp.json()["data"]), resp.text[:400]
+
+
+@pytest.mark.parametrize("role", ["handler_a", "deptmgr_a"])
+def test_workflow_actions_of_b_do_not_reach_department_a(http, seed, db, role):
+	"""Frappe grants Workflow Action rows by role alone; the department rule applies to them too."""
+	b_rows = db.get_all("Workflow Action", {"reference_name": ("in", [seed.b_open, seed.b_transferred])})
+	assert b_rows, "the seed's department B complaints have Workflow Action rows"
+	filters = f'[["reference_name", "in", ["{seed.b_open}", "{seed.b_transferred}"]]]'
+	resp = http.as_(role).get("/api/resource/Workflow Action", {"filters": filters, "fields": '["name"]'})
+	assert resp.status_code == 200 and resp.json()["data"] == []
+	for row in b_rows:
+		one = http.as_(role).get(f"/api/resource/Workflow Action/{row.name}")
+		assert one.status_code == 403, (role, one.status_code)
+	control = http.as_("handler_b").get("/api/resource/Workflow Action", {"filters": filters})
+	assert control.status_code == 200 and control.json()["data"]
