@@ -224,9 +224,14 @@ def sweep_worker(site: str, now: str) -> None:
 	try:
 		print("ready", flush=True)
 		sys.stdin.readline()
-		started_at = time.time()
+		started_at, cpu = time.time(), time.process_time()
 		result = run_sweep(now=now)
-		print(json.dumps({**result, "started_at": started_at, "ended_at": time.time()}), flush=True)
+		# the worker's own CPU seconds: with the wall time, tells CPU contention (other load) from lock waits
+		cpu_s = round(time.process_time() - cpu, 2)
+		print(
+			json.dumps({**result, "started_at": started_at, "ended_at": time.time(), "cpu_s": cpu_s}),
+			flush=True,
+		)
 	finally:
 		frappe.destroy()
 
@@ -243,6 +248,7 @@ def parallel(site: str, now, count: int, seed) -> dict:
 			"breaches_per_s": round(count / seconds, 1),
 			"notices": [r["notices"] for r in results],
 			"errors": sum(r["errors"] for r in results),
+			"cpu_s": [r["cpu_s"] for r in results],
 			**duplicates(prefix),
 			"load": load(),
 		}

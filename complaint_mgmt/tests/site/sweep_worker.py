@@ -1,7 +1,7 @@
 """A separate process (own connection, real commits) for the sweep's concurrency and crash tests.
 
 	python tests/site/sweep_worker.py SITE seed PREFIX COUNT NOW
-	python tests/site/sweep_worker.py SITE sweep NOW [START_AT]
+	python tests/site/sweep_worker.py SITE sweep NOW [START_AT [PAUSE]]
 	python tests/site/sweep_worker.py SITE report PREFIX
 	python tests/site/sweep_worker.py SITE cleanup PREFIX
 
@@ -45,6 +45,8 @@ def main(site: str, command: str, *args: str) -> object:
 
 			if len(args) > 1:  # a start instant shared by concurrent workers (epoch seconds): begin together
 				time.sleep(max(0.0, float(args[1]) - time.time()))
+			if len(args) > 2:  # a pause after each committed batch: a sweep slow enough to be killed half-way
+				slow_batches(float(args[2]))
 			return run_sweep(now=args[0])
 		if command == "report":
 			return report(args[0])
@@ -58,6 +60,21 @@ def main(site: str, command: str, *args: str) -> object:
 		raise SystemExit(f"unknown command {command}")
 	finally:
 		frappe.destroy()
+
+
+def slow_batches(pause: float) -> None:
+	"""Sleep `pause` seconds after each committed batch of the sweep."""
+	# test-only, in this throwaway worker process: the kill test needs a sweep slower than its polling
+	from complaint_mgmt.engine import sweep_batch  # nosemgrep
+
+	real = sweep_batch.sweep
+
+	def sweep(names, ctx):
+		counts = real(names, ctx)
+		time.sleep(pause)
+		return counts
+
+	sweep_batch.sweep = sweep
 
 
 def report(prefix: str) -> dict:

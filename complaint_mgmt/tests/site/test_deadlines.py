@@ -8,6 +8,7 @@ import pytest
 from frappe.utils import get_datetime
 
 from complaint_mgmt.engine import deadlines
+from complaint_mgmt.engine import notices as engine_notices
 from complaint_mgmt.setup.seed import SERVICE_CENTER
 from complaint_mgmt.tests.site.factories import make_complaint, make_department, make_user, set_settings
 
@@ -249,22 +250,50 @@ def test_warnings_once_to_whoever_must_act(people):
 
 
 def test_a_failing_complaint_is_logged_and_does_not_stop_the_others(people, monkeypatch):
+	"""A complaint failing in its own handling: its savepoint is rolled back, the batch goes on."""
 	bad = make_complaint(received_on=R, specialist=people.specialist)
 	good = make_complaint(received_on=R, specialist=people.specialist)
-	real = deadlines._issue_notice
+	real = engine_notices.build_notice
 
-	def failing(notice, doc, ctx):
+	def failing(doc, event, ctx):
 		if doc.name == bad.name:
 			raise RuntimeError("boom")
-		return real(notice, doc, ctx)
+		return real(doc, event, ctx)
 
-	monkeypatch.setattr(deadlines, "_issue_notice", failing)
+	monkeypatch.setattr(engine_notices, "build_notice", failing)
 	result = deadlines.run_sweep(now=R + 4 * H)
 	assert result["errors"] == 1
 	assert notices(bad.name) == [] and len(notices(good.name)) == 1
 	assert frappe.db.get_value("Complaint", bad.name, "transfer_breached") == 0
 	assert frappe.db.exists("Error Log", {"reference_name": bad.name})
-	monkeypatch.setattr(deadlines, "_issue_notice", real)
+	monkeypatch.setattr(engine_notices, "build_notice", real)
+	deadlines.run_sweep(now=R + 4 * H)
+	assert len(notices(bad.name)) == 1 and len(notices(good.name)) == 1
+
+
+def test_a_batch_failing_as_a_whole_is_retried_one_complaint_at_a_time(people, monkeypatch):
+	"""Writing the batch's notices fails (as a deadlock would): the batch is undone and each complaint is
+	handled in its own transaction, so only the one that causes the failure is logged and left due."""
+	bad = make_complaint(received_on=R, specialist=people.specialist)
+	good = make_complaint(received_on=R, specialist=people.specialist)
+	real = engine_notices.issue
+	calls = []
+
+	def failing(pending, warnings, ctx):
+		calls.append(sorted({doc.name for _notice, doc in pending}))
+		if any(doc.name == bad.name for _notice, doc in pending):
+			raise RuntimeError("boom")
+		return real(pending, warnings, ctx)
+
+	monkeypatch.setattr(engine_notices, "issue", failing)
+	result = deadlines.run_sweep(now=R + 4 * H)
+	assert sorted([bad.name, good.name]) in calls  # first together, then one by one
+	assert [good.name] in calls and [bad.name] in calls
+	assert result["errors"] == 1
+	assert notices(bad.name) == [] and len(notices(good.name)) == 1
+	assert frappe.db.get_value("Complaint", bad.name, "transfer_breached") == 0
+	assert frappe.db.exists("Error Log", {"reference_name": bad.name})
+	monkeypatch.setattr(engine_notices, "issue", real)
 	deadlines.run_sweep(now=R + 4 * H)
 	assert len(notices(bad.name)) == 1 and len(notices(good.name)) == 1
 

@@ -81,7 +81,9 @@ def test_two_concurrent_sweeps_issue_each_notice_once(seeded):
 
 def test_a_sweep_killed_half_way_then_rerun_issues_each_breach_once(seeded):
 	prefix, count, now = seeded
-	proc = start("sweep", now)
+	# a pause after each committed batch: the sweep (a batch of complaints per transaction) takes ~10 s, so it
+	# is surely killed half-way however fast the machine
+	proc = start("sweep", now, str(time.time()), "1")
 	deadline = time.monotonic() + 120
 	issued = 0
 	while time.monotonic() < deadline:

@@ -39,12 +39,18 @@ class ComplaintPenaltyNotice(Document):
 
 	# end: auto-generated types
 	def validate(self):
+		self.apply_rules()
+
+	def apply_rules(self, customer_name: str | None = None, customer_known: bool = False):
+		"""Everything `validate` checks and sets. The deadline sweep calls it too, on notices it writes with
+		one multi-row insert (engine/notices.py), passing the customer's name it already holds (`customer_known`)
+		instead of one query per notice."""
 		self.validate_breach_type()
 		self.validate_period()
 		self.set_amount()
 		self.set_breach_key()
 		self.set_execution()
-		self.set_title()
+		self.set_title(customer_name, customer_known)
 
 	def validate_breach_type(self):
 		if self.breach_type not in rules.BREACH_TYPES:
@@ -84,10 +90,11 @@ class ComplaintPenaltyNotice(Document):
 			self.executed_on = None
 			self.executed_by = None
 
-	def set_title(self):
-		customer = (
-			frappe.db.get_value("Complaint", self.complaint, "customer_name") if self.complaint else None
-		)
+	def set_title(self, customer: str | None = None, customer_known: bool = False):
+		if not customer_known:
+			customer = (
+				frappe.db.get_value("Complaint", self.complaint, "customer_name") if self.complaint else None
+			)
 		self.title = notice_title(self.department, self.breach_type, self.period, self.complaint, customer)
 
 	def before_cancel(self):
