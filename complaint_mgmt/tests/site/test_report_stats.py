@@ -3,7 +3,7 @@ crafted week and months changes no figure of any report, for any filter and user
 step changes leaves the rows in the same transaction; the flag cannot be set from outside; counting is
 idempotent and waits for a clock's verdict to be final."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import frappe
 import pytest
@@ -11,6 +11,7 @@ from frappe.utils import now_datetime
 
 from complaint_mgmt.loop import actions
 from complaint_mgmt.outputs import report_check, report_stats
+from complaint_mgmt.procedure import report_stats as rules
 from complaint_mgmt.tests.site import report_week
 from complaint_mgmt.tests.site.report_week import SALES, SALES_HANDLER, SERVICE, SERVICE_HANDLER, WEEK
 
@@ -182,3 +183,17 @@ def test_rebuild_counts_everything_again_and_changes_no_figure(week):
 	assert result["counted"] >= 4 and result["errors"] == 0
 	assert daily_totals() == totals
 	assert [report_check.run(r, WEEK) for r in report_check.AGGREGATED_REPORTS] == before
+
+
+def test_a_day_row_left_at_zero_changes_no_figure(week):
+	"""Rows that add up to nothing (a subtraction's leftovers, e.g. of an interrupted clean-up) show nowhere."""
+	report_week.count(week.names)
+	day = date(2019, 3, 6)
+	stray = {
+		(rules.COUNT, day, SALES, rules.CATEGORY, "Delivery", 0): {"n": 0},
+		(rules.CAUSE, day, SALES, "Delivery", "A stray cause"): {"n": 0},
+		(rules.DAY, day, "Stray Department"): {"received": 0},
+	}
+	report_stats.apply(stray)
+	for filters in FILTER_SETS:
+		assert report_check.mismatches(filters) == [], filters

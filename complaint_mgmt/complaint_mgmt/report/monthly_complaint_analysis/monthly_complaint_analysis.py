@@ -171,7 +171,8 @@ def add_categories(rows: dict, filters, scope) -> None:
 		name = r.value or _("Not categorised")
 		counts.setdefault(r.month, {})[name] = counts.get(r.month, {}).get(name, 0) + int(r.n)
 	for key, by_name in counts.items():
-		top = sorted(((n, name) for name, n in by_name.items()), key=lambda pair: (-pair[0], pair[1]))
+		# a category whose rows add up to nothing (a day row left at zero) is not one of the month's
+		top = sorted(((n, name) for name, n in by_name.items() if n), key=lambda pair: (-pair[0], pair[1]))
 		rows[key].top_categories = ", ".join(f"{name} ({n})" for n, name in top[:TOP_CATEGORIES])
 
 
@@ -219,6 +220,8 @@ def add_root_causes(rows: dict, filters, scope) -> None:
 		counts[key] = counts.get(key, 0) + int(r.n)
 	causes: dict[str, dict[str, list]] = {}
 	for (month, category, cause), n in counts.items():
+		if not n:
+			continue  # rows that add up to nothing
 		causes.setdefault(month, {}).setdefault(category or _("Not categorised"), []).append((n, cause))
 	for key, by_category in causes.items():
 		ranked = sorted(by_category.items(), key=lambda item: (-sum(n for n, _c in item[1]), item[0]))
