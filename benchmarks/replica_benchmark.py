@@ -1,7 +1,7 @@
 """Reports served from a read replica while the deadline sweep writes on the primary (issue 12, item 3; not CI).
 
 	cd ~/frappe-bench/sites && ../env/bin/python ../apps/complaint_mgmt/benchmarks/replica_benchmark.py \\
-		--site complaint-test.localhost [--mode auto|binlog|snapshot] [--rounds 3] [--keep-datadir]
+		--site complaint-test.localhost [--mode auto|binlog|snapshot] [--rounds 3] [--keep-datadir] [--smoke]
 
 1. Reads the primary's ``log_bin`` (``SHOW VARIABLES``). The primary is never restarted or reconfigured here.
 2. Starts a second MariaDB (this machine's ``mariadbd``, own datadir under a temporary directory, own port on
@@ -71,7 +71,13 @@ def parse_args(argv=None) -> argparse.Namespace:
 		"run: tests the binlog mode end to end when the real primary has log_bin=OFF",
 	)
 	parser.add_argument("--keep-datadir", action="store_true")
-	return parser.parse_args(argv)
+	parser.add_argument(
+		"--smoke", action="store_true", help="one round, two overdue complaints: seconds, figures meaningless"
+	)
+	args = parser.parse_args(argv)
+	if args.smoke:
+		args.rounds, args.overdue, args.keep_datadir = 1, 2, False
+	return args
 
 
 def start_scratch_primary(conf, db_name: str, keep: bool) -> tuple:
