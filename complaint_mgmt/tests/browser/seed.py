@@ -100,9 +100,13 @@ def seed(attempts: int = 3) -> frappe._dict:
 
 def _seed() -> frappe._dict:
 	frappe.set_user("Administrator")
-	# a test site made by `new-site` never ran the setup wizard: the desk would send every user there
+	# a test site made by `new-site` never ran the setup wizard: the desk would send every user there. What the
+	# wizard's end does to leave it (frappe.desk.page.setup_wizard: disable_future_access): the flag and the
+	# desk's home page (a fresh site's is "setup-wizard", which the desk opens for users without a workspace)
 	if not frappe.db.get_single_value("System Settings", "setup_complete"):
 		frappe.db.set_single_value("System Settings", "setup_complete", 1)
+	if frappe.db.get_default("desktop:home_page") == "setup-wizard":
+		frappe.db.set_default("desktop:home_page", "workspace")
 	for email, roles in USERS.values():
 		ensure_user(email, roles)
 		frappe.db.set_value("User", email, "language", "en")

@@ -99,7 +99,8 @@ def test_workspace_chart_reads_from_the_replica(replica, monkeypatch):
 	assert chart, "the app ships charts on Complaint"
 	spy(monkeypatch, replica[0], dashboard_chart.get, "__wrapped__")
 	result = overrides.get_dashboard_chart(chart_name=chart[0])
-	assert "datasets" in result or "labels" in result
+	# Frappe answers None for a group-by chart without data (a site with no complaint of the chart's filter)
+	assert result is None or "datasets" in result or "labels" in result
 	assert_ran_on_replica(replica, "tabComplaint")
 
 
