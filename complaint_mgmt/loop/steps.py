@@ -3,6 +3,7 @@ enforce the order of steps (``transitions.TRANSITIONS``) and the Workflow's role
 and keep the transfer records and the receivers' ToDo inbox in step."""
 
 import functools
+import random
 import time
 
 import frappe
@@ -18,14 +19,16 @@ from complaint_mgmt.security import input_checks
 WORKFLOW_DOCTYPE = "Complaint"
 
 
-DEADLOCK_ATTEMPTS = 3
+DEADLOCK_ATTEMPTS = 5
 
 
 def retry_on_deadlock(action):
 	"""Run a procedure action again when it loses a deadlock with a concurrent one (Frappe's save deletes and
-	re-inserts the child rows, which locks index gaps two saves can cross): the request's transaction is rolled
-	back and the action repeated, up to three times, instead of answering 500. Only in a web request, where the
-	action owns the transaction; anywhere else (a job, a test) the caller decides."""
+	re-inserts the child rows, which locks index gaps two saves can cross; a sweep batch holds the rows of up to
+	50 complaints until its commit): the request's transaction is rolled back and the action repeated, up to five
+	times with a growing, jittered pause (three were seen to run out while two sweeps ran), instead of answering
+	500. Only in a web request, where the action owns the transaction; anywhere else (a job, a test) the caller
+	decides."""
 
 	@functools.wraps(action)
 	def wrapper(*args, **kwargs):
@@ -37,7 +40,7 @@ def retry_on_deadlock(action):
 					raise
 				frappe.db.rollback()
 				frappe.local.message_log = []
-				time.sleep(0.05 * attempt)
+				time.sleep(random.uniform(0.05, 0.15) * attempt)
 
 	return wrapper
 

@@ -28,12 +28,16 @@ def test_a_lost_deadlock_is_retried_in_a_web_request(monkeypatch):
 	assert calls == ["CMP-1"] * 3
 
 
-def test_the_third_deadlock_reaches_the_caller(monkeypatch):
+def test_the_last_deadlock_reaches_the_caller(monkeypatch):
 	monkeypatch.setattr(frappe.local, "request", object(), raising=False)
+	pauses = []
+	monkeypatch.setattr(steps.time, "sleep", pauses.append)
 	calls = []
 	with pytest.raises(frappe.QueryDeadlockError):
-		flaky(3, calls)("CMP-1")
-	assert len(calls) == steps.DEADLOCK_ATTEMPTS
+		flaky(steps.DEADLOCK_ATTEMPTS, calls)("CMP-1")
+	assert len(calls) == steps.DEADLOCK_ATTEMPTS == 5
+	# a growing, jittered pause between the attempts (two deadlocking requests do not retry in lockstep)
+	assert len(pauses) == 4 and all(0.05 * n <= p <= 0.15 * n for n, p in enumerate(pauses, 1))
 
 
 def test_outside_a_request_the_caller_owns_the_transaction(monkeypatch):
