@@ -150,33 +150,20 @@ def duplicates(prefix: str) -> dict:
 
 
 def own_rows_only() -> None:
-	"""Make ``run_sweep`` take only the benchmark's complaints: its batch query (deadlines._due_batch, same
+	"""Make ``run_sweep`` take only the benchmark's complaints: its batch query (``deadlines.due_query``, same
 	index and order) with the name prefix added. Never touches the site's other complaints."""
 	import frappe
-	from frappe.utils import get_datetime
 
 	# a benchmark-only scope on a shared site (no hook for it: run_sweep takes every due complaint)
 	from complaint_mgmt.engine import deadlines  # nosemgrep
 
-	def due_batch(now, cursor, limit):
-		complaint = frappe.qb.DocType("Complaint")
-		query = (
-			frappe.qb.from_(complaint)
-			.select(complaint.name, complaint.next_check_at)
-			.where(complaint.next_check_at <= now)
-			.where(complaint.name.like(f"{PREFIX}-%"))
-			.orderby(complaint.next_check_at)
-			.orderby(complaint.name)
-			.limit(limit)
-		)
-		if cursor:
-			at, name = cursor
-			query = query.where(
-				(complaint.next_check_at > at) | ((complaint.next_check_at == at) & (complaint.name > name))
-			)
-		return [(name, get_datetime(at)) for name, at in query.run()]
+	sweep_query = deadlines.due_query
 
-	deadlines._due_batch = due_batch
+	def own_rows(now, cursor, limit):
+		complaint = frappe.qb.DocType("Complaint")
+		return sweep_query(now, cursor, limit).where(complaint.name.like(f"{PREFIX}-%"))
+
+	deadlines.due_query = own_rows
 
 
 def sweep_processes(site: str, now, workers: int, smoke: bool = False) -> tuple[float, list[dict]]:

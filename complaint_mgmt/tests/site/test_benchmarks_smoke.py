@@ -83,15 +83,7 @@ def test_sweep_smoke_issues_every_breach_exactly_once():
 
 
 def test_import_smoke_reports_its_figures_writes_no_bad_row_and_cleans_up():
-	proc = subprocess.run(
-		[PYTHON, str(BENCHMARKS / "import_benchmark.py"), "--site", SITE, "--smoke"],
-		cwd=SITES,
-		capture_output=True,
-		text=True,
-		timeout=900,
-	)
-	assert proc.returncode == 0, proc.stderr[-3000:]
-	out = json.loads(proc.stdout.strip().splitlines()[-1])
+	out = run_smoke("import_benchmark.py")
 	figures = out["figures"]
 	assert out["benchmark"] == "import" and figures["rows"] == 500
 	assert figures["rows_per_s"] > 0 and figures["bad_rows_written"] == 0
@@ -102,15 +94,7 @@ def test_import_smoke_reports_its_figures_writes_no_bad_row_and_cleans_up():
 def test_replica_smoke_serves_the_reports_from_a_real_second_mariadb():
 	"""A real second mariadbd on loopback, seeded from the site's database: the reports' reads go there, none to
 	the primary connection, and its data directory is gone afterwards."""
-	proc = subprocess.run(
-		[PYTHON, str(BENCHMARKS / "replica_benchmark.py"), "--site", SITE, "--smoke"],
-		cwd=SITES,
-		capture_output=True,
-		text=True,
-		timeout=900,
-	)
-	assert proc.returncode == 0, proc.stderr[-3000:]
-	out = json.loads(proc.stdout.strip().splitlines()[-1])
+	out = run_smoke("replica_benchmark.py")
 	figures = out["figures"]
 	assert out["benchmark"] == "replica" and figures["served_by_replica"] is True
 	assert figures["report_calls"] == 6 and figures["replica_com_select_delta"] > 0
