@@ -19,10 +19,10 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.model.naming import parse_naming_series
 from frappe.utils import cint, get_datetime
 
 from complaint_mgmt.loop import adapters
+from complaint_mgmt.loop.naming import reserve_names
 from complaint_mgmt.loop.notify import NotificationBatch, insert_documents
 from complaint_mgmt.procedure import clocks, rules, sweep_rules
 
@@ -142,33 +142,3 @@ def announce(issued: list) -> None:
 			)
 	if issued:
 		frappe.db.commit()  # deliberate: the events' writes of a scheduled job  # nosemgrep
-
-
-def reserve_names(doctype: str, count: int) -> list[str]:
-	"""`count` consecutive names of the doctype's naming series (e.g. ``CPN-.YYYY.-.#####``), formatted by
-	Frappe's own parser, with one locked read and one update of the series counter (what ``getseries`` does
-	for one name)."""
-	if count <= 0:
-		return []
-	taken: dict = {}
-
-	def take(key: str, digits: int) -> str:
-		series = frappe.qb.DocType("Series")
-		current = (
-			frappe.qb.from_(series).select(series.current).where(series.name == key).for_update()
-		).run()
-		if current and current[0][0] is not None:
-			number = cint(current[0][0]) + 1
-			query = frappe.qb.update(series).set(series.current, series.current + count)
-			query.where(series.name == key).run()
-		else:
-			number = 1
-			frappe.qb.into(series).columns(series.name, series.current).insert(key, count).run()
-		taken.update(key=key, digits=digits, number=number)
-		return str(number).zfill(digits)
-
-	first = parse_naming_series(frappe.get_meta(doctype).autoname.split("."), doctype, number_generator=take)
-	# The others differ from the first only in the number (the key is everything before it).
-	key, digits, number = taken["key"], taken["digits"], taken["number"]
-	rest = first[len(key) + len(str(number).zfill(digits)) :]
-	return [first] + [f"{key}{str(n).zfill(digits)}{rest}" for n in range(number + 1, number + count)]

@@ -19,12 +19,11 @@ import itertools
 
 import frappe
 from frappe import _
-from frappe.model.naming import parse_naming_series
 from frappe.utils import cint, flt, now_datetime
 from frappe.utils.csvutils import read_csv_content
 from frappe.utils.xlsxutils import read_xlsx_file_from_attached_file
 
-from complaint_mgmt.loop import adapters
+from complaint_mgmt.loop import adapters, naming
 from complaint_mgmt.procedure import calendar_hours, clocks, history_rules
 
 IMPORT_ROLES = ("Complaint Manager", "System Manager")
@@ -32,7 +31,6 @@ TEMPLATE_FILE = "complaint_history_template.csv"
 MAX_ROWS = 200_000  # one request; split larger files
 CHUNK = 2000  # rows per INSERT statement (well under max_allowed_packet)
 STEP_ACTION = "Imported"
-NUMBER = "\x00"  # stands for the series number while the name is built
 STEP_FIELDS = ("name", "creation", "modified", "owner", "modified_by", "idx", "parent",
 	"parentfield", "parenttype", "action", "done_on", "done_by", "note")  # fmt: skip
 
@@ -323,18 +321,18 @@ def insert_rows(doctype: str, fields: list[str], rows) -> None:
 
 
 def reserve_names(count: int) -> list[str]:
-	"""`count` consecutive names of the Complaint naming series: the counter row of the series is locked and
-	advanced by `count` at once (as Frappe's getseries advances it by one)."""
+	"""`count` consecutive names of the Complaint naming series (``naming.reserve_names``), refused when the
+	series counter lags behind existing complaints."""
 	series = frappe.get_meta("Complaint").get_field("naming_series").options.split("\n")[0]
-	block = {}
-
-	def take(prefix: str, digits: int) -> str:
-		block["start"], block["digits"] = advance_series(prefix, count), digits
-		return NUMBER
-
-	template = parse_naming_series(series, doctype="Complaint", number_generator=take)
-	start, digits = block["start"], block["digits"]
-	names = [template.replace(NUMBER, str(n).zfill(digits)) for n in range(start + 1, start + count + 1)]
+	try:
+		names = naming.reserve_names("Complaint", count, series)
+	except frappe.QueryTimeoutError:
+		frappe.throw(
+			_(
+				"Another transaction holds the naming series {0}; nothing was imported, try again shortly."
+			).format(series),
+			title=_("Naming series"),
+		)
 	taken = frappe.get_all("Complaint", filters={"name": ("in", (names[0], names[-1]))}, pluck="name")
 	if taken:  # the counter lags behind existing complaints (set back by hand): nothing is written
 		frappe.throw(
@@ -344,26 +342,3 @@ def reserve_names(count: int) -> list[str]:
 			title=_("Naming series"),
 		)
 	return names
-
-
-def advance_series(prefix: str, count: int) -> int:
-	"""Advance the counter of `prefix` by `count` under its row lock; returns the value before."""
-	series = frappe.qb.DocType("Series")
-	try:
-		current = (
-			frappe.qb.from_(series).select(series.current).where(series.name == prefix).for_update().run()
-		)
-	except frappe.QueryTimeoutError:
-		frappe.throw(
-			_(
-				"Another transaction holds the naming series {0}; nothing was imported, try again shortly."
-			).format(prefix),
-			title=_("Naming series"),
-		)
-	if current:
-		start = cint(current[0][0])
-		frappe.qb.update(series).set(series.current, start + count).where(series.name == prefix).run()
-	else:
-		start = 0
-		frappe.qb.into(series).columns("name", "current").insert(prefix, count).run()
-	return start
