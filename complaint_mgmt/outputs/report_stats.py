@@ -108,8 +108,9 @@ def apply(rows: rules.Rows) -> None:
 def _prune(table, kind: str, names: list[str]) -> None:
 	"""Delete the rows a subtraction left empty (no complaint received, no closure approved that day): the
 	tables hold only days with something to report."""
-	empty = (table.received == 0) & (table.closed_first == 0) & (table.closed_second == 0)
-	if kind != rules.DAY:
+	if kind == rules.DAY:
+		empty = (table.received == 0) & (table.closed_first == 0) & (table.closed_second == 0)
+	else:
 		empty = table.n == 0
 	frappe.qb.from_(table).delete().where(table.name.isin(names) & empty).run()
 

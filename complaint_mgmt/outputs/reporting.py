@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 import frappe
 from frappe import _
 from frappe.query_builder import Case, Criterion, CustomFunction
-from frappe.query_builder.functions import Sum
+from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, date_diff, flt, getdate
 from pypika.terms import PseudoColumn
 
@@ -18,6 +18,7 @@ from complaint_mgmt.outputs import report_stats
 from complaint_mgmt.outputs.report_stats import uncounted  # noqa: F401 (the reports' raw-part condition)
 from complaint_mgmt.outputs.weekly import previous_week_start
 from complaint_mgmt.procedure import clocks, rules, transitions
+from complaint_mgmt.procedure import report_stats as stats_rules
 from complaint_mgmt.security.permissions import is_restricted, user_departments
 
 REPORT_DOCTYPES = ("Complaint", "Complaint Penalty Notice")
@@ -111,11 +112,17 @@ def stop_instant(c, clock: str):
 STOP_COLUMNS = tuple(dict.fromkeys(f for stops in clocks.CLOCK_STOPS.values() for f, _status in stops))
 
 
+def clock_late(c, now: datetime, clock: str):
+	"""SQL condition: `clock` is past its due and has not stopped."""
+	return (c[CLOCK_FIELDS[clock][0]] < now) & ~clock_stopped(c, clock)
+
+
 def overdue_condition(c, now: datetime, clock: str | None = None):
 	"""SQL condition: a running complaint past the due of `clock` (or of any clock) that has not stopped."""
 	clocks_ = [clock] if clock else list(CLOCK_FIELDS)
-	late = [(c[CLOCK_FIELDS[k][0]] < now) & ~clock_stopped(c, k) for k in clocks_]
-	return c.status.isin(transitions.RUNNING_STATUSES) & Criterion.any(late)
+	return c.status.isin(transitions.RUNNING_STATUSES) & Criterion.any(
+		[clock_late(c, now, k) for k in clocks_]
+	)
 
 
 def daily_rows(kind: str, filters, scope, group, measures, where=None, pick=()) -> list[dict]:
@@ -159,6 +166,16 @@ def step_seconds(c, begin: str, finish: str):
 	"""SQL term: whole wall-clock seconds from `begin` to `finish` (NULL if either is), as the daily rows keep
 	them (procedure.report_stats.seconds); summed, then divided by the count of completed steps."""
 	return TimestampDiff(PseudoColumn("SECOND"), c[begin], c[finish])
+
+
+def step_totals(c, steps) -> list:
+	"""SQL terms: for each step of ``procedure.report_stats.STEPS``, its summed whole seconds (``<step>_s``) and
+	the count of complaints that completed it (``<step>_n``), the daily rows' measures of the same name."""
+	terms = []
+	for step in steps:
+		elapsed = step_seconds(c, *stats_rules.STEPS[step])
+		terms += [Sum(elapsed).as_(f"{step}_s"), Count(elapsed).as_(f"{step}_n")]
+	return terms
 
 
 def average_hours(total_seconds, count) -> float | None:

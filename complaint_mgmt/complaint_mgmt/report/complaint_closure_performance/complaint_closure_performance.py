@@ -11,7 +11,7 @@
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
 
 from complaint_mgmt.outputs import reporting
@@ -87,10 +87,7 @@ def raw_rows(filters, scope, now) -> list[dict]:
 			reporting.count_if(on_time).as_(f"{key}_on_time"),
 			reporting.count_if(decided).as_(f"{key}_decided"),
 		]
-	for step in STEPS.values():
-		begin, finish = report_stats.STEPS[step]
-		elapsed = reporting.step_seconds(c, begin, finish)
-		fields += [Sum(elapsed).as_(f"{step}_s"), Count(elapsed).as_(f"{step}_n")]
+	fields += reporting.step_totals(c, STEPS.values())
 	query = (
 		frappe.qb.from_(c)
 		.select(*fields)

@@ -104,33 +104,31 @@ def _month(term):
 
 
 def _uncounted(filters, scope, instant: str, fields, group=None):
-	"""The complaints of the period not in the daily rows, by the month of `instant`: grouped by the month and
-	`group` (a list, maybe empty), or one row per complaint (None)."""
+	"""The complaints of the period not in the daily rows, by the month of `instant`: the terms `fields(c)`,
+	grouped by the month and the terms `group(c)`, or one row per complaint (group None)."""
 	start, end = reporting.period(filters)
 	c = frappe.qb.DocType("Complaint")
 	query = (
 		frappe.qb.from_(c)
-		.select(_month(c[instant]), *(field(c) for field in fields))
+		.select(_month(c[instant]), *fields(c))
 		.where((c[instant] >= start) & (c[instant] < end) & reporting.uncounted(c))
 	)
 	if group is not None:
-		query = query.groupby(_month(c[instant]), *(term(c) for term in group))
+		query = query.groupby(_month(c[instant]), *group(c))
 	return reporting.restrict(query, c.department, scope).run(as_dict=True)
 
 
 def add_received(rows: dict, grades: dict[str, str], filters, scope) -> None:
 	"""Received, repeats and the step averages (DAY rows and uncounted complaints), and the grade mix."""
-	fields = [
-		lambda c: Count("*").as_("received"),
-		lambda c: reporting.count_if(c.is_repeat == 1).as_("repeats"),
-	]
-	for step in STEPS.values():
-		begin, finish = report_stats.STEPS[step]
-		fields += [
-			lambda c, s=step, b=begin, f=finish: Sum(reporting.step_seconds(c, b, f)).as_(f"{s}_s"),
-			lambda c, s=step, b=begin, f=finish: Count(reporting.step_seconds(c, b, f)).as_(f"{s}_n"),
+
+	def fields(c):
+		return [
+			Count("*").as_("received"),
+			reporting.count_if(c.is_repeat == 1).as_("repeats"),
+			*reporting.step_totals(c, STEPS.values()),
 		]
-	raw = _uncounted(filters, scope, "received_on", fields, [])
+
+	raw = _uncounted(filters, scope, "received_on", fields, lambda c: [])
 	measures = ["received", "repeats", *(f"{step}_{part}" for step in STEPS.values() for part in ("s", "n"))]
 	parts = raw + reporting.daily_rows(report_stats.DAY, filters, scope, [lambda t: _month(t.day)], measures)
 	seconds = {key: {step: [0.0, 0] for step in STEPS} for key in rows}
@@ -152,9 +150,12 @@ def add_received(rows: dict, grades: dict[str, str], filters, scope) -> None:
 def _mix(dimension: str, field: str, filters, scope) -> list[dict]:
 	"""(month, value, n) of the period's complaints per value of `field`: COUNT rows and uncounted complaints."""
 	raw = _uncounted(
-		filters, scope, "received_on", [lambda c: c[field].as_("value"), lambda c: Count("*").as_("n")],
-		[lambda c: c[field]],
-	)  # fmt: skip
+		filters,
+		scope,
+		"received_on",
+		lambda c: [c[field].as_("value"), Count("*").as_("n")],
+		lambda c: [c[field]],
+	)
 	return raw + reporting.daily_rows(
 		report_stats.COUNT,
 		filters,
@@ -182,11 +183,11 @@ def add_closures(rows: dict, filters, scope) -> None:
 		filters,
 		scope,
 		"closed_on",
-		[
-			lambda c: reporting.count_if(c.closure_type == "First Closure").as_("closed_first"),
-			lambda c: reporting.count_if(c.closure_type == "Second Closure").as_("closed_second"),
+		lambda c: [
+			reporting.count_if(c.closure_type == "First Closure").as_("closed_first"),
+			reporting.count_if(c.closure_type == "Second Closure").as_("closed_second"),
 		],
-		[],
+		lambda c: [],
 	)
 	parts = raw + reporting.daily_rows(
 		report_stats.DAY, filters, scope, [lambda t: _month(t.day)], ["closed_first", "closed_second"]
@@ -200,7 +201,7 @@ def add_root_causes(rows: dict, filters, scope) -> None:
 	"""Of each month's closures, per category (most closures first) its most frequent root cause (whitespace
 	collapsed, procedure.report_stats.cause_text): CAUSE rows and uncounted complaints."""
 	raw = _uncounted(
-		filters, scope, "closed_on", [lambda c: c.category, lambda c: c.root_cause]
+		filters, scope, "closed_on", lambda c: [c.category, c.root_cause]
 	)  # one row per uncounted closure: the text is grouped below, exactly (SQL would merge by collation)
 	counts: dict[tuple, int] = {}
 	for r in raw:

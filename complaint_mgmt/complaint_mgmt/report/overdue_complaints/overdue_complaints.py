@@ -34,11 +34,11 @@ FIELDS = (
 )
 
 
-Least = CustomFunction("LEAST", ["a", "b", "c", "d"])
 ROW_LIMIT = 500  # the list shows the most overdue; the summary and the chart count every overdue complaint
 FAR_FUTURE = datetime(9999, 12, 31)
 # the clocks in the order that breaks a tie of dues (Python's sort of (due, clock) in `shape`)
 TIE_ORDER = sorted(reporting.CLOCK_FIELDS)
+Least = CustomFunction("LEAST", [f"due_{i}" for i in range(len(TIE_ORDER))])
 
 
 def execute(filters=None):
@@ -64,9 +64,11 @@ def _scope_query(query, c, filters, now):
 
 def _late_due(c, clock: str, now):
 	"""SQL term: the due of `clock` when it is overdue now and has not stopped, else far in the future."""
-	due = c[reporting.CLOCK_FIELDS[clock][0]]
-	late = due.notnull() & (due < now) & ~reporting.clock_stopped(c, clock)
-	return Case().when(late, due).else_(FAR_FUTURE)
+	return (
+		Case()
+		.when(reporting.clock_late(c, now, clock), c[reporting.CLOCK_FIELDS[clock][0]])
+		.else_(FAR_FUTURE)
+	)
 
 
 def _earliest_late_due(c, now):
