@@ -19,6 +19,7 @@ from frappe.utils.password import update_password
 
 from complaint_mgmt import api
 from complaint_mgmt.tests.cleanup import delete_complaints
+from complaint_mgmt.tests.site.factories import make_user
 
 MARK = "LoadBench"
 DOMAIN = "load-bench.example.com"
@@ -42,19 +43,7 @@ def split_users(count: int) -> tuple[int, int, int]:
 
 
 def ensure_user(email: str, role: str, password: str) -> str:
-	if not frappe.db.exists("User", email):
-		doc = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0],
-				"send_welcome_email": 0,
-				"user_type": "System User",
-				"roles": [{"role": role}],
-			}
-		)
-		doc.flags.no_welcome_mail = True
-		doc.insert(ignore_permissions=True)  # benchmark set-up, run as Administrator
+	make_user(email, role)  # the tests' user factory (benchmark set-up, run as Administrator)
 	update_password(email, password)
 	return email
 

@@ -4,21 +4,15 @@ bench's worker count (common_site_config ``gunicorn_workers``, else Frappe's def
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import requests
 
+from benchmarks.replica_server import free_port, stop_group
+
 START_TIMEOUT = 90
-
-
-def free_port() -> int:
-	with socket.socket() as sock:
-		sock.bind(("127.0.0.1", 0))
-		return sock.getsockname()[1]
 
 
 def bench_workers(sites: Path) -> int:
@@ -64,17 +58,7 @@ class Server:
 		raise SystemExit(f"gunicorn for {self.site} did not answer within {START_TIMEOUT} s:\n{tail}")
 
 	def stop(self) -> None:
-		proc = self.proc
-		if proc is None or proc.poll() is not None:
-			return
-		try:
-			os.killpg(proc.pid, signal.SIGTERM)
-			proc.wait(timeout=20)
-		except subprocess.TimeoutExpired:
-			os.killpg(proc.pid, signal.SIGKILL)
-			proc.wait(timeout=10)
-		except ProcessLookupError:
-			pass
+		stop_group(self.proc, grace=20)
 
 
 def ping(base: str, site: str) -> bool:

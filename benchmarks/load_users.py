@@ -26,6 +26,7 @@ import requests
 
 TIMEOUT = 60
 ACTIONABLE = ("Transferred", "Acknowledged", "Replied")
+# the app's six script reports (benchmarks/replica_steps.py runs them too)
 REPORTS = (
 	"Weekly Complaint Summary",
 	"Irrational Complaint Statistics",

@@ -28,6 +28,21 @@ def binary(*names: str) -> str:
 	raise SystemExit(f"none of {', '.join(names)} found on this machine")
 
 
+def stop_group(proc: subprocess.Popen | None, grace: float) -> None:
+	"""End a server started in a session of its own (its process group): SIGTERM, `grace` seconds to shut down,
+	then SIGKILL. Nothing when it is not running (any more)."""
+	if proc is None or proc.poll() is not None:
+		return
+	try:
+		os.killpg(proc.pid, signal.SIGTERM)
+		proc.wait(timeout=grace)
+	except subprocess.TimeoutExpired:
+		os.killpg(proc.pid, signal.SIGKILL)
+		proc.wait(timeout=10)
+	except ProcessLookupError:
+		pass
+
+
 class Client:
 	"""The ``mariadb`` command-line client on one server (socket or host/port), batch mode."""
 
@@ -157,15 +172,6 @@ class Replica:
 
 	def stop(self) -> None:
 		"""Shut the replica down (SIGTERM, then SIGKILL) and delete its directory (unless kept)."""
-		proc = self.proc
-		if proc is not None and proc.poll() is None:
-			try:
-				os.killpg(proc.pid, signal.SIGTERM)
-				proc.wait(timeout=60)
-			except subprocess.TimeoutExpired:
-				os.killpg(proc.pid, signal.SIGKILL)
-				proc.wait(timeout=10)
-			except ProcessLookupError:
-				pass
+		stop_group(self.proc, grace=60)
 		if not self.keep:
 			shutil.rmtree(self.dir, ignore_errors=True)

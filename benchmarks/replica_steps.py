@@ -9,16 +9,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from benchmarks.load_users import REPORTS  # the six script reports, as the load benchmark's managers run them
 from benchmarks.replica_server import binary
 
-REPORTS = (
-	"Weekly Complaint Summary",
-	"Irrational Complaint Statistics",
-	"Complaint Penalty Summary",
-	"Complaint Closure Performance",
-	"Overdue Complaints",
-	"Monthly Complaint Analysis",
-)
 COUNTERS = ("Com_select", "Questions", "Handler_write", "Handler_update")
 
 

@@ -48,6 +48,17 @@ def delete_with_traces(doctype: str, docs: list[str]) -> None:
 	frappe.db.delete(doctype, {"name": ("in", docs)})
 
 
+def tier_complaints(mark: str, users: dict[str, tuple]) -> list[str]:
+	"""The complaints of a test tier: its `mark` in the customer name or an owner among its `users` (role key ->
+	(user, roles))."""
+	owners = [v[0] for v in users.values()]
+	return frappe.get_all(
+		"Complaint",
+		or_filters=[["customer_name", "like", f"%{mark}%"], ["owner", "in", owners]],
+		pluck="name",
+	)
+
+
 def delete_complaints(names: list[str]) -> None:
 	"""The complaints with their penalty notices, transfer records, child rows and traces."""
 	if not names:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-BENCH = Path(os.environ.get("FRAPPE_BENCH") or Path.home() / "frappe-bench").expanduser()
-SITE = os.environ.get("CM_TEST_SITE", "complaint-test.localhost")
-SITES = BENCH / "sites"
+from complaint_mgmt.tests.fixtures import BENCH, SITE, require_bench, seeded, shared_site
+
 CHROMIUM = os.environ.get("CM_CHROMIUM", "/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[3]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -41,10 +40,7 @@ except ImportError:
 		"needed: the tier uses Debian's Chromium).",
 		returncode=3,
 	)
-if not (BENCH / "apps" / "frappe").is_dir():
-	raise pytest.UsageError(
-		f"No Frappe bench at {BENCH}: set FRAPPE_BENCH (the browser tier cannot be skipped)."
-	)
+require_bench("browser")
 
 import frappe  # noqa: E402  (only importable through the bench's python)
 
@@ -56,29 +52,14 @@ from complaint_mgmt.tests.browser.desk import WAIT, Desk  # noqa: E402
 @pytest.fixture(scope="package")
 def site():
 	"""The in-process connection to the test site (the other tiers', when it is already open)."""
-	os.chdir(SITES)
-	if getattr(frappe.local, "site", None) != SITE or not getattr(frappe.local, "db", None):
-		frappe.init(site=SITE, sites_path=str(SITES))
-		frappe.connect()
-	if "complaint_mgmt" not in frappe.get_installed_apps():
-		raise pytest.UsageError(f"complaint_mgmt is not installed on {SITE}: run scripts/run-tests.")
-	frappe.flags.in_test = True
-	frappe.set_user("Administrator")
-	yield
-	frappe.db.rollback()
-	frappe.set_user("Administrator")
+	yield from shared_site()
 
 
 @pytest.fixture(scope="package")
 def data(site):
-	seeding.cleanup()  # leftovers of an interrupted run
 	shutil.rmtree(ARTIFACTS, ignore_errors=True)
 	SCREENS.mkdir(parents=True, exist_ok=True)
-	values = seeding.seed()
-	frappe.clear_cache()  # the server must not serve cached department lists or documents of before
-	yield values
-	seeding.cleanup()
-	frappe.clear_cache()
+	yield from seeded(seeding)
 
 
 @pytest.fixture(scope="package")

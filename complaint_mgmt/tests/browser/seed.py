@@ -14,7 +14,7 @@ from frappe.utils import now_datetime
 
 from complaint_mgmt import api
 from complaint_mgmt.deadlines import run_sweep
-from complaint_mgmt.tests.cleanup import delete_complaints, delete_with_traces
+from complaint_mgmt.tests.cleanup import delete_complaints, delete_with_traces, tier_complaints
 from complaint_mgmt.tests.http import seed as http_seed
 from complaint_mgmt.weekly import make_penalty_bulletin
 
@@ -139,15 +139,6 @@ def _seed() -> frappe._dict:
 	return s
 
 
-def tier_complaints() -> list[str]:
-	owners = [v[0] for v in USERS.values()]
-	return frappe.get_all(
-		"Complaint",
-		or_filters=[["customer_name", "like", f"%{MARK}%"], ["owner", "in", owners]],
-		pluck="name",
-	)
-
-
 def cleanup(attempts: int = 5) -> None:
 	"""Remove every record of this tier (and what the tests made), committed. Users and departments stay.
 	Other processes work on the same site: a deadlock is rolled back and the whole cleanup retried."""
@@ -163,7 +154,7 @@ def cleanup(attempts: int = 5) -> None:
 
 def _cleanup() -> None:
 	frappe.db.rollback()
-	names = tier_complaints()
+	names = tier_complaints(MARK, USERS)
 	bulletins = frappe.get_all(
 		"Complaint Penalty Bulletin", {"week_start": BULLETIN_WEEK.date()}, pluck="name"
 	)

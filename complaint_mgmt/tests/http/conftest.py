@@ -8,19 +8,11 @@ test site, real users logging in over HTTP, and every endpoint Frappe exposes pr
 - The tier never skips: no bench, no server answering within 60 s or a failed login stops the run.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(os.environ.get("FRAPPE_BENCH") or Path.home() / "frappe-bench").expanduser()
-SITE = os.environ.get("CM_TEST_SITE", "complaint-test.localhost")
-SITES = BENCH / "sites"
+from complaint_mgmt.tests.fixtures import SITE, SITES, require_bench, seeded, shared_site
 
-if not (BENCH / "apps" / "frappe").is_dir():
-	raise pytest.UsageError(
-		f"No Frappe bench at {BENCH}: set FRAPPE_BENCH (the HTTP tier cannot be skipped)."
-	)
+require_bench("HTTP")
 
 import frappe  # noqa: E402  (only importable through the bench's python)
 
@@ -28,32 +20,18 @@ from complaint_mgmt.tests import server as web_server  # noqa: E402
 from complaint_mgmt.tests.http import seed as seeding  # noqa: E402
 from complaint_mgmt.tests.http.probe import Client  # noqa: E402
 
+__all__ = ["SITE", "SITES"]  # test_load_smoke.py reads them here
+
 
 @pytest.fixture(scope="package")
 def site():
 	"""The in-process connection to the test site (the site tier's, when it is already open)."""
-	os.chdir(SITES)
-	opened = getattr(frappe.local, "site", None) != SITE or not getattr(frappe.local, "db", None)
-	if opened:
-		frappe.init(site=SITE, sites_path=str(SITES))
-		frappe.connect()
-	if "complaint_mgmt" not in frappe.get_installed_apps():
-		raise pytest.UsageError(f"complaint_mgmt is not installed on {SITE}: run scripts/run-tests.")
-	frappe.flags.in_test = True
-	frappe.set_user("Administrator")
-	yield
-	frappe.db.rollback()
-	frappe.set_user("Administrator")
+	yield from shared_site()
 
 
 @pytest.fixture(scope="package")
 def seed(site):
-	seeding.cleanup()  # leftovers of an interrupted run
-	data = seeding.seed()
-	frappe.clear_cache()  # the server must not serve cached department lists or documents of before
-	yield data
-	seeding.cleanup()
-	frappe.clear_cache()
+	yield from seeded(seeding)
 
 
 @pytest.fixture(scope="package")

@@ -14,7 +14,8 @@ from frappe.utils import add_days, now_datetime
 from frappe.utils.password import update_password
 
 from complaint_mgmt import api
-from complaint_mgmt.tests.cleanup import delete_complaints
+from complaint_mgmt.tests.cleanup import delete_complaints, tier_complaints
+from complaint_mgmt.tests.site.factories import make_user
 
 PASSWORD = "Http#Probe-2026!zqx"
 DOMAIN = "http-probe.example.com"
@@ -62,24 +63,9 @@ def as_user(key_or_user: str, fn, *args, **kwargs):
 
 
 def ensure_user(email: str, roles: tuple[str, ...]) -> None:
-	website = not roles
-	if not frappe.db.exists("User", email):
-		doc = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0],
-				"send_welcome_email": 0,
-				"user_type": "Website User" if website else "System User",
-				"roles": [{"role": r} for r in roles],
-			}
-		)
-		doc.flags.no_welcome_mail = True
-		doc.insert(ignore_permissions=True)
-	else:
-		missing = set(roles) - set(frappe.get_roles(email))
-		if missing:
-			frappe.get_doc("User", email).add_roles(*missing)
+	"""The user with at least `roles` (none: a Website User, Frappe derives the type from the roles) and the
+	tier's password."""
+	make_user(email, *roles)
 	update_password(email, PASSWORD)
 
 
@@ -296,19 +282,10 @@ def _seed() -> frappe._dict:
 	return s
 
 
-def tier_complaints() -> list[str]:
-	owners = [v[0] for v in USERS.values()]
-	return frappe.get_all(
-		"Complaint",
-		or_filters=[["customer_name", "like", f"%{MARK}%"], ["owner", "in", owners]],
-		pluck="name",
-	)
-
-
 def cleanup() -> None:
 	"""Remove every record of this tier (and what the tests made), committed. Users and departments stay."""
 	frappe.db.rollback()
-	delete_complaints(tier_complaints())
+	delete_complaints(tier_complaints(MARK, USERS))
 	bulletins = frappe.get_all("Complaint Penalty Bulletin", {"week_start": NOTICE_WEEK.date()}, pluck="name")
 	if bulletins:
 		frappe.db.delete("Complaint Penalty Bulletin Item", {"parent": ("in", bulletins)})

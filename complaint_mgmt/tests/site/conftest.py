@@ -6,22 +6,18 @@ The bench is ``$FRAPPE_BENCH`` (default ``~/frappe-bench``), the site ``$CM_TEST
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(os.environ.get("FRAPPE_BENCH") or Path.home() / "frappe-bench").expanduser()
-SITE = os.environ.get("CM_TEST_SITE", "complaint-test.localhost")
+from complaint_mgmt.tests.fixtures import BENCH, SITE, SITES, connect, require_bench
 
-if not (BENCH / "apps" / "frappe").is_dir():
-	raise pytest.UsageError(
-		f"No Frappe bench at {BENCH}: set FRAPPE_BENCH (the site tier cannot be skipped)."
-	)
+require_bench("site")
 
 import frappe  # noqa: E402  (only importable through the bench's python)
 
-SITES = BENCH / "sites"
 os.chdir(SITES)  # frappe resolves logs and assets relative to the sites folder
+
+__all__ = ["BENCH", "SITE", "SITES"]  # the site tests read them here
 
 APP_CACHE_KEYS = ("complaint_mgmt:user_departments",)
 
@@ -36,12 +32,7 @@ def clear_app_caches() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def site_connection():
-	frappe.init(site=SITE, sites_path=str(SITES))
-	frappe.connect()
-	if "complaint_mgmt" not in frappe.get_installed_apps():
-		raise pytest.UsageError(f"complaint_mgmt is not installed on {SITE}: run scripts/run-tests.")
-	frappe.flags.in_test = True
-	frappe.set_user("Administrator")
+	connect(reuse=False)  # a connection of its own, even when another tier opened one
 	from complaint_mgmt.tests.site.factories import ensure_test_users
 
 	ensure_test_users()
