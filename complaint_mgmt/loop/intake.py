@@ -14,7 +14,8 @@
   Frappe into the same complaint; the specialist is told.
 - Hardening (both paths, ``intake_limits``): markup stripped from the customer's texts, one valid e-mail
   address or none, a per-sender and a global limit per hour, one complaint per Message-ID.
-- Portal (``www/my-complaints``): a website user sees their own complaints, nothing else.
+- Portal (``www/my-complaints``): a website user sees the complaints they filed or whose contact address they
+  proved (``portal_identity``), nothing else.
 """
 
 from datetime import timedelta
@@ -23,7 +24,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, now_datetime
 
-from complaint_mgmt.loop import adapters, intake_limits
+from complaint_mgmt.loop import adapters, intake_limits, portal_identity
 from complaint_mgmt.loop.intake_limits import EMAIL, WEB, clean_text, setting
 from complaint_mgmt.loop.notify import notify
 
@@ -93,7 +94,9 @@ def fill_customer(doc) -> None:
 	if user == "Guest":
 		return
 	email, full_name = frappe.db.get_value("User", user, ["email", "full_name"])
-	doc.contact_email = doc.contact_email or email
+	# the account's own address, whatever was typed: another customer's address would put this complaint (and
+	# the replies meant for the customer) into that customer's portal (portal_identity)
+	doc.contact_email = email
 	doc.customer_name = doc.customer_name or full_name
 	contact = frappe.db.get_value("Contact", {"user": user}, "name")
 	if contact:
@@ -178,16 +181,16 @@ PORTAL_ROWS = 100
 
 
 def own_complaints(user: str | None = None) -> list[dict]:
-	"""The complaints of a logged-in customer: filed by them, or with their e-mail as contact."""
+	"""The complaints of a logged-in customer: filed by them, or whose contact address they proved by following
+	the link mailed to it (portal_identity: a typed address alone never puts a complaint into a portal)."""
 	user = user or frappe.session.user
 	if user == "Guest":
 		return []
-	email = frappe.db.get_value("User", user, "email") or user
 	# the portal shows only these rows, selected by the user's own identity (website users have no DocPerm);
 	# one query per identity, each on its index (an OR of the two reads the whole table)
 	fields = ["name", "received_on", "category", "status", "channel", "closed_on", "description"]
 	found = {}
-	for identity in ({"owner": user}, {"contact_email": email}):
+	for identity in portal_identity.identities(user):
 		for row in frappe.get_all(
 			"Complaint", filters=identity, fields=fields, order_by="received_on desc", limit=PORTAL_ROWS
 		):

@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 
 from complaint_mgmt.loop.intake import customer_status, own_complaints
+from complaint_mgmt.loop.portal_identity import identities
 
 no_cache = 1
 
@@ -52,14 +53,13 @@ def send_to_login():
 
 def own_complaint(name: str) -> frappe._dict:
 	"""The customer's complaint of that name, selected by the same identity as own_complaints (filed by them or
-	with their e-mail as contact). Anything else raises "page not found": nobody learns that it exists."""
+	with a contact address they proved). Anything else raises "page not found": nobody learns that it exists."""
 	user = frappe.session.user
-	email = frappe.db.get_value("User", user, "email") or user
 	# a website user has no DocPerm on Complaint: the filters on the user's own identity are the permission
 	rows = frappe.get_all(
 		"Complaint",
 		filters={"name": name},
-		or_filters={"owner": user, "contact_email": email},
+		or_filters=[["Complaint", field, "=", value] for i in identities(user) for field, value in i.items()],
 		fields=list(COMPLAINT_FIELDS),
 		limit=1,
 	)

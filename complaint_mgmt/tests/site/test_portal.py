@@ -44,6 +44,13 @@ def web_request(monkeypatch):
 	frappe.flags.web_form_doc = None
 
 
+def proved(name: str, user: str) -> str:
+	"""The complaint's contact address proved by `user` (what following the mailed link sets:
+	loop/portal_identity.py; tested over HTTP in tests/http/test_http_portal_identity.py)."""
+	frappe.db.set_value("Complaint", name, "contact_verified_by", user, update_modified=False)
+	return name
+
+
 def submit(user: str = "Guest", **values):
 	with as_user(user):
 		return accept("complaint", json.dumps({**FORM, **values}))
@@ -147,10 +154,14 @@ def test_a_logged_in_customer_gets_their_email_name_and_contact():
 
 def test_the_portal_lists_only_the_customers_own_complaints():
 	own_by_form = submit(CUSTOMER_A, contact_email="a.other@example.com").name
-	own_by_email = make_complaint(contact_email=CUSTOMER_A, customer_name="A by phone").name
+	assert frappe.db.get_value("Complaint", own_by_form, "contact_email") == CUSTOMER_A  # the account's
+	own_by_email = proved(
+		make_complaint(contact_email=CUSTOMER_A, customer_name="A by phone").name, CUSTOMER_A
+	)
 	others = [
 		submit(CUSTOMER_B).name,
-		submit().name,  # a guest's
+		submit(contact_email=CUSTOMER_A).name,  # a guest's, with A's address typed: not proved
+		make_complaint(contact_email=CUSTOMER_A).name,  # registered with A's address: not proved
 		make_complaint(contact_email=CUSTOMER_B).name,
 	]
 	with as_user(CUSTOMER_A):
@@ -164,7 +175,7 @@ def test_the_portal_lists_only_the_customers_own_complaints():
 
 def test_the_portal_shows_the_customer_status_not_the_internal_stage():
 	setup_people()
-	name = make_complaint(contact_email=CUSTOMER_A).name
+	name = proved(make_complaint(contact_email=CUSTOMER_A).name, CUSTOMER_A)
 	call(SPEC, api.transfer, name, SALES)
 	with as_user(CUSTOMER_A):
 		(row,) = own_complaints()
@@ -176,7 +187,10 @@ def test_the_portal_page_renders_for_the_customer_and_refuses_guests():
 	from frappe.utils import get_html_for_route
 
 	mine = make_complaint(contact_email=CUSTOMER_A, description="My washing machine leaks").name
-	theirs = make_complaint(contact_email=CUSTOMER_B, description="Someone else's fridge").name
+	proved(mine, CUSTOMER_A)
+	theirs = proved(
+		make_complaint(contact_email=CUSTOMER_B, description="Someone else's fridge").name, CUSTOMER_B
+	)
 	try:
 		with as_user(CUSTOMER_A):
 			html = get_html_for_route("/my-complaints")
@@ -278,7 +292,7 @@ def render(user: str, query: str = "") -> tuple[int, str, str | None]:
 
 
 def replied_complaint(email: str) -> str:
-	"""A complaint of `email` with an internal reply and one marked for the customer."""
+	"""A complaint of `email` (proved by its user) with an internal reply and one marked for the customer."""
 	setup_people()
 	name = complaint_at(
 		"Acknowledged", contact_email=email, contact_phone=PHONE, description="Sofa scratched"
@@ -288,7 +302,7 @@ def replied_complaint(email: str) -> str:
 	rows = frappe.get_all("Complaint Reply", filters={"parent": name}, fields=["name", "content"])
 	(visible,) = [r.name for r in rows if r.content == CUSTOMER_REPLY]
 	frappe.db.set_value("Complaint Reply", visible, "visible_to_customer", 1)
-	return name
+	return proved(name, frappe.db.get_value("User", {"email": email}) or email)
 
 
 def test_the_complaint_reply_has_a_customer_visible_flag_off_by_default():

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, now_datetime
 
 from complaint_mgmt.engine import deadlines
-from complaint_mgmt.loop import adapters, inbox, intake, party, response_targets
+from complaint_mgmt.loop import adapters, inbox, intake, party, portal_identity, response_targets
 from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
 from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.security import edit_guard, input_checks
@@ -45,6 +45,8 @@ PROCEDURE_FIELDS = (
 	"close_due_at_deferral",
 	"deferral_approved_on",
 	"imported",
+	# the portal's proof of the contact address (loop/portal_identity.py)
+	*portal_identity.FIELDS,
 )
 
 
@@ -90,7 +92,10 @@ class Complaint(Document):
 		closure_type: DF.Literal["", "First Closure", "Second Closure"]
 		compensation_amount: DF.Currency
 		contact_email: DF.Data | None
+		contact_key_expires: DF.Datetime | None
+		contact_key_hash: DF.Data | None
 		contact_phone: DF.Data | None
+		contact_verified_by: DF.Link | None
 		corrective_action: DF.SmallText | None
 		customer_name: DF.Data
 		customer_request: DF.SmallText | None
@@ -166,6 +171,7 @@ class Complaint(Document):
 		response_targets.on_registration(self)  # a channel with a response target: its role is told at once
 		# the service center's ToDo: complete and transfer it; told when it came from the web form or e-mail
 		inbox.sync(self, notify_new=not self.specialist)
+		portal_identity.offer_link(self)  # the contact address reaches a portal once proved
 
 	def _validate_links(self):
 		"""Values of the right type and range, then party and reference, with messages that say what is wrong
@@ -184,6 +190,7 @@ class Complaint(Document):
 
 	def validate(self):
 		self.validate_procedure_fields()
+		self.set_contact_email()
 		self.validate_received_on()
 		self.validate_grade_change()
 		self.set_is_external()
@@ -209,6 +216,10 @@ class Complaint(Document):
 		for field in PROCEDURE_FIELDS:
 			if field not in ("status", "original_grade", "irrational_stage") and self.get(field):
 				self.set(field, None)
+
+	def set_contact_email(self):
+		"""Another contact address drops the portal's proof of the previous one."""
+		portal_identity.reset_on_change(self)
 
 	def validate_higher_perm_levels(self):
 		"""A plain save changes nothing the procedure's actions own (``edit_guard``): checked here, the first
