@@ -65,11 +65,11 @@ def transition_rows(tier_decided_only: bool = False) -> list[dict]:
 
 
 def make_workflow() -> None:
+	if frappe.db.exists("Workflow", WORKFLOW_NAME):
+		update_workflow()
+		return
 	make_states()
 	make_actions()
-	if frappe.db.exists("Workflow", WORKFLOW_NAME):
-		add_missing_transitions()
-		return
 	workflow = frappe.get_doc(
 		{
 			"doctype": "Workflow",
@@ -93,6 +93,14 @@ def make_workflow() -> None:
 	mark_all_offered()
 
 
+def update_workflow() -> None:
+	"""Bring an existing workflow up to today's table: the Workflow States and Actions it names, then the
+	transitions added since. Only creates what is missing, so it is cheap when there is nothing to do."""
+	make_states()
+	make_actions()
+	add_missing_transitions()
+
+
 # Transitions the table gained after the first release (state, action, next_state): an existing workflow gets
 # them once on migrate; one an administrator removes afterwards stays removed (OFFERED_KEY remembers them).
 ADDED_LATER = (
@@ -112,8 +120,9 @@ def add_missing_transitions() -> None:
 	if not new:
 		return
 	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+	existing = {transition_key(row) for row in workflow.transitions}
 	for row in transition_rows():
-		if (row["state"], row["action"], row["next_state"]) in new:
+		if (row["state"], row["action"], row["next_state"]) in new and transition_key(row) not in existing:
 			workflow.append("transitions", row)
 	known_states = {row.state for row in workflow.states}
 	for state in STATUSES:
@@ -150,15 +159,21 @@ def sync_approver_roles() -> None:
 	in Complaint Settings can approve at once. Only adds rows; the API still checks the amount's tier."""
 	if not frappe.db.exists("Workflow", WORKFLOW_NAME):
 		return
+	# The rows below name today's Workflow States and Actions, and a patch that saves the settings runs this
+	# before after_migrate seeds them (issue 17: an upgrade from the first release stopped on "Could not find
+	# Action: Reject Closure"): the workflow is brought up to today's table first, so the sync never depends
+	# on what a later step of the same migrate creates.
+	update_workflow()
 	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
-	existing = {(row.state, row.action, row.next_state, row.allowed) for row in workflow.transitions}
-	missing = [
-		row
-		for row in transition_rows(tier_decided_only=True)
-		if (row["state"], row["action"], row["next_state"], row["allowed"]) not in existing
-	]
+	existing = {transition_key(row) for row in workflow.transitions}
+	missing = [row for row in transition_rows(tier_decided_only=True) if transition_key(row) not in existing]
 	for row in missing:
 		workflow.append("transitions", row)
 	if missing:
 		# the settings' editor may not write Workflows: the app keeps the approvers in step with the tiers
 		workflow.save(ignore_permissions=True)
+
+
+def transition_key(row) -> tuple:
+	"""What makes a transition row unique: from, action, to and the role allowed."""
+	return (row.get("state"), row.get("action"), row.get("next_state"), row.get("allowed"))

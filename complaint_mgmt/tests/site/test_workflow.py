@@ -3,10 +3,17 @@ procedure still consistent when an administrator deactivates it."""
 
 import frappe
 import pytest
+from frappe.cache_manager import clear_defaults_cache
 from frappe.model.workflow import get_transitions
 
 from complaint_mgmt import api
-from complaint_mgmt.loop.workflow import WORKFLOW_NAME, make_workflow
+from complaint_mgmt.loop.workflow import (
+	OFFERED_KEY,
+	WORKFLOW_NAME,
+	make_workflow,
+	transition_key,
+	transition_rows,
+)
 from complaint_mgmt.procedure import transitions
 from complaint_mgmt.procedure.transitions import STATUSES
 from complaint_mgmt.tests.site.api_setup import (
@@ -74,6 +81,29 @@ def test_seeding_is_idempotent_and_keeps_admin_changes():
 	make_workflow()
 	assert len(workflow().transitions) == rows
 	assert frappe.db.count("Workflow", {"document_type": "Complaint"}) == 1
+
+
+def test_settings_saved_by_a_patch_bring_what_the_workflow_rows_name():
+	"""Issue 17: a site of the first release has no "Reject Closure" (action, transitions, offered key); the patch
+	spec_authority_matrix saves the settings before after_migrate seeds the workflow. The settings' sync brings
+	the action first (it failed with "Could not find ... Action: Reject Closure"), and after_migrate then adds
+	no row twice."""
+	edit_workflow(lambda d: d.set("transitions", [t for t in d.transitions if t.action != "Reject Closure"]))
+	frappe.db.delete("Workflow Action Master", {"name": "Reject Closure"})
+	frappe.db.delete("DefaultValue", {"defkey": OFFERED_KEY})
+	clear_defaults_cache("__default")
+	try:
+		frappe.get_single("Complaint Settings").save()  # what the patch does, before after_migrate
+		forget_workflow_cache()
+		assert frappe.db.exists("Workflow Action Master", "Reject Closure")
+		make_workflow()  # after_migrate
+		rows = [transition_key(t) for t in workflow().transitions]
+		assert len(rows) == len(set(rows))
+		wanted = {transition_key(r) for r in transition_rows() if r["action"] == "Reject Closure"}
+		assert wanted and wanted <= set(rows)
+	finally:
+		frappe.db.rollback()
+		clear_defaults_cache("__default")
 
 
 def test_desk_buttons_follow_roles_and_state():
