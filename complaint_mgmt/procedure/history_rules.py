@@ -69,7 +69,8 @@ NOT_WHEN_DEFERRED = (*CLOSED_REQUIRED, "closure_type", "compensation_amount")
 OPTION_VALUES = frozenset((*transitions.STATUSES, *CLOSURE_TYPES, *transitions.FOLLOW_UP_MODES))
 # Frappe's phone check (frappe.utils.validate_phone_number)
 PHONE_RE = re.compile(r"^[0-9 +_\-,.*#()]{1,20}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# one bare address: no display name, no markup, no list (the app stores contact addresses bare everywhere)
+EMAIL_RE = re.compile(r"^[^@\s<>\"'`(),;:\[\]\\]+@[^@\s<>\"'`(),;:\[\]\\]+\.[^@\s<>\"'`(),;:\[\]\\]+$")
 DATE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y-%m-%d %H:%M", "%Y.%m.%d %H:%M")
 
 

@@ -4,11 +4,13 @@ Each is refused here with a translated message before anything is written.
 """
 
 import math
+import re
+from email.utils import getaddresses
 
 import frappe
 from frappe import _
 from frappe.model import default_fields, no_value_fields, table_fields
-from frappe.utils import get_datetime
+from frappe.utils import get_datetime, validate_email_address
 
 MAX_TEXT = 20000  # characters of a long text (a description, a reply, a reason)
 MAX_AMOUNT = 1e12  # the Currency column's range, far above any compensation
@@ -66,6 +68,24 @@ def check_date(label: str, value) -> None:
 		parsed = None
 	if parsed is None:
 		refuse(_("{0} is not a valid date and time: {1}").format(label, frappe.bold(str(value)[:40])))
+
+
+NOT_IN_ADDRESS = re.compile(r"[\s<>\"'`(),;:\[\]\\]")
+
+
+def contact_email(label: str, value) -> str | None:
+	"""One e-mail address, stored bare: a display name ("Name" <a@example.com>) is dropped, so no markup a
+	customer or a mail sender wrote there is ever stored or shown; a list or anything that is not one valid
+	address is refused. Frappe 15 accepts a display name in an Email field and stores it as given."""
+	text = check_text(label, value, 140)
+	if not text or not text.strip():
+		return None
+	found = getaddresses([text.strip()])
+	address = found[0][1].strip() if len(found) == 1 else ""
+	valid = address and not NOT_IN_ADDRESS.search(address) and address.count("@") == 1
+	if not valid or (validate_email_address(address) or "").lower() != address.lower():
+		refuse(_("{0} must be one e-mail address, such as name@example.com.").format(label))
+	return address
 
 
 def validate_document(doc) -> None:

@@ -200,7 +200,8 @@ def test_editing_status_directly_is_refused():
 
 
 def test_unknown_complaint():
-	with pytest.raises(frappe.DoesNotExistError):
+	"""Refused like another department's complaint (no name oracle: tests/http/test_http_names_and_contacts)."""
+	with pytest.raises(frappe.PermissionError, match="or it does not exist"):
 		call(SPEC, api.acknowledge, "CMP-NOPE")
 
 

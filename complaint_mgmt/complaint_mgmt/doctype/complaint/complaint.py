@@ -218,7 +218,10 @@ class Complaint(Document):
 				self.set(field, None)
 
 	def set_contact_email(self):
-		"""Another contact address drops the portal's proof of the previous one."""
+		"""The bare address whatever the path (desk, REST, web form, e-mail intake): a display name is never
+		stored; another contact address drops the portal's proof of the previous one."""
+		label = _(self.meta.get_label("contact_email"))
+		self.contact_email = input_checks.contact_email(label, self.contact_email)
 		portal_identity.reset_on_change(self)
 
 	def validate_higher_perm_levels(self):
