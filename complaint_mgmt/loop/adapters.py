@@ -131,10 +131,9 @@ def approver_roles(doc) -> tuple[str, ...]:
 	"""The roles that may approve the closure: the compensation tier's role and the roles of the higher
 	tiers; the Complaint Manager without compensation. An amount no tier covers: a clear error."""
 	try:
-		roles = authority.approver_roles(flt(doc.compensation_amount), compensation_tiers())
+		return authority.approvers(flt(doc.compensation_amount), compensation_tiers())
 	except calendar_hours.RuleError as err:
 		throw(err, title=_("No approver"))
-	return roles or (authority.DEFAULT_APPROVER_ROLE,)
 
 
 def approver_role(doc) -> str:

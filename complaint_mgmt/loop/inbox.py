@@ -55,37 +55,49 @@ def enabled(users) -> list[str]:
 	)
 
 
-def service_center(doc) -> list[str]:
-	"""The complaint's specialist, else the desk user who registered it, else the service center's receiver
-	(web form and e-mail complaints), else its manager."""
-	users = enabled([doc.specialist])
-	if not users and "Complaint Specialist" in frappe.get_roles(doc.owner):
-		users = enabled([doc.owner])
-	if users:
-		return users
-	center = frappe.db.get_value("Complaint Department", {"is_service_center": 1, "disabled": 0}, "name")
+def service_center_department():
+	"""The service center (Complaint Department), None when there is none or it is disabled."""
+	name = frappe.db.get_value("Complaint Department", {"is_service_center": 1, "disabled": 0}, "name")
+	return frappe.get_cached_doc("Complaint Department", name) if name else None
+
+
+def center_users(doc, source: str) -> list[str]:
+	"""The service center's designated receiver (for the category), manager or members."""
+	center = service_center_department()
 	if not center:
 		return []
-	dept = frappe.get_cached_doc("Complaint Department", center)
-	return enabled([dept.receiver_for(doc.category)]) or enabled([dept.manager])
+	if source == inbox_rules.CENTER_RECEIVER:
+		return enabled([center.receiver_for(doc.category)])
+	if source == inbox_rules.CENTER_MANAGER:
+		return enabled([center.manager])
+	return enabled([row.user for row in center.members])
 
 
-def receiver(doc) -> list[str]:
-	"""The department's receiver, else its manager (a receiver who has left)."""
+def department_users(doc, source: str) -> list[str]:
+	"""The complaint's receiver, or its department's manager or members."""
 	if not doc.department:
 		return []
-	manager = frappe.db.get_value("Complaint Department", doc.department, "manager")
-	return enabled([doc.receiver]) or enabled([manager])
+	if source == inbox_rules.DEPARTMENT_RECEIVER:
+		return enabled([doc.receiver])
+	dept = frappe.get_cached_doc("Complaint Department", doc.department)
+	return enabled(
+		[dept.manager] if source == inbox_rules.DEPARTMENT_MANAGER else [r.user for r in dept.members]
+	)
+
+
+def registrar(doc) -> list[str]:
+	"""The desk user who registered the complaint, when a specialist."""
+	return enabled([doc.owner]) if "Complaint Specialist" in frappe.get_roles(doc.owner) else []
 
 
 def approvers(doc) -> list[str]:
 	"""The users of the lowest role that may approve the closure (the compensation tier's, else a higher
 	tier's; the Complaint Manager without compensation)."""
 	try:
-		roles = authority.approver_roles(flt(doc.compensation_amount), adapters.compensation_tiers())
+		roles = authority.approvers(flt(doc.compensation_amount), adapters.compensation_tiers())
 	except calendar_hours.RuleError:
-		roles = ()  # no tier covers the amount: approving it is refused with that message; the Manager sees it
-	roles = roles or (authority.DEFAULT_APPROVER_ROLE,)
+		# no tier covers the amount: approving it is refused with that message; the Manager sees it
+		roles = (authority.DEFAULT_APPROVER_ROLE,)
 	for role in roles:
 		users = enabled(get_users_with_role(role))
 		if users:
@@ -93,11 +105,24 @@ def approvers(doc) -> list[str]:
 	return []
 
 
-ACTORS = {
-	inbox_rules.SERVICE_CENTER: service_center,
-	inbox_rules.RECEIVER: receiver,
-	inbox_rules.APPROVER: approvers,
+# How each source of ``procedure.inbox.ACTOR_SOURCES`` names its enabled users.
+SOURCES = {
+	inbox_rules.SPECIALIST: lambda doc: enabled([doc.specialist]),
+	inbox_rules.REGISTRAR: registrar,
+	inbox_rules.CENTER_RECEIVER: lambda doc: center_users(doc, inbox_rules.CENTER_RECEIVER),
+	inbox_rules.CENTER_MANAGER: lambda doc: center_users(doc, inbox_rules.CENTER_MANAGER),
+	inbox_rules.CENTER_MEMBERS: lambda doc: center_users(doc, inbox_rules.CENTER_MEMBERS),
+	inbox_rules.SPECIALIST_ROLE: lambda doc: enabled(get_users_with_role("Complaint Specialist")),
+	inbox_rules.DEPARTMENT_RECEIVER: lambda doc: department_users(doc, inbox_rules.DEPARTMENT_RECEIVER),
+	inbox_rules.DEPARTMENT_MANAGER: lambda doc: department_users(doc, inbox_rules.DEPARTMENT_MANAGER),
+	inbox_rules.DEPARTMENT_MEMBERS: lambda doc: department_users(doc, inbox_rules.DEPARTMENT_MEMBERS),
+	inbox_rules.TIER_ROLES: approvers,
 }
+
+
+def actors(doc, actor: str) -> list[str]:
+	"""Who holds the step of `actor`: the first source that names an enabled user."""
+	return inbox_rules.actor_users(actor, lambda source: SOURCES[source](doc))
 
 
 def current_step(doc) -> inbox_rules.NextStep | None:
@@ -122,7 +147,7 @@ def sync(doc, notify_new: bool | None = None) -> None:
 	reconcile(
 		"Complaint",
 		doc.name,
-		ACTORS[step.actor](doc) if step else [],
+		actors(doc, step.actor) if step else [],
 		lambda user: in_language(user, task_text, step.task, doc.name),
 		{
 			"date": due.date() if due else None,

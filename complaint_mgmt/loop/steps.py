@@ -89,6 +89,11 @@ def begin(doc, action: str, next_state: str | None = None, role: str | None = No
 	allowed = workflow_roles(transition)
 	if allowed is None:
 		allowed = set(transition.roles)
+	if needed and allowed:
+		# one role must both decide the amount and hold the Workflow's row: the row's condition
+		# (authority.approval_condition) offers the action to exactly those users (loop/workflow.py)
+		allowed = allowed & set(needed) or allowed
+		roles = roles & set(needed)
 	if allowed and not allowed & roles:
 		raise_permission(
 			_("{0} needs one of the roles {1}.").format(_(action), ", ".join(_(r) for r in sorted(allowed)))

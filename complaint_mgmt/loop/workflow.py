@@ -8,7 +8,8 @@ changes survive every migrate.
 
 import frappe
 
-from complaint_mgmt.procedure import transitions
+from complaint_mgmt.loop import adapters
+from complaint_mgmt.procedure import authority, transitions
 from complaint_mgmt.procedure.authority import DEFAULT_APPROVER_ROLE
 from complaint_mgmt.procedure.transitions import DEPARTMENT_ROLES, SPECIALIST_ROLES, STATUSES
 
@@ -47,6 +48,7 @@ def approver_roles() -> list[str]:
 def transition_rows(tier_decided_only: bool = False) -> list[dict]:
 	"""The Workflow's transition rows of the table (only those the compensation tier decides, if asked)."""
 	rows = []
+	tiers = adapters.compensation_tiers()
 	for t in transitions.TRANSITIONS:
 		if tier_decided_only and t.roles:
 			continue
@@ -58,10 +60,38 @@ def transition_rows(tier_decided_only: bool = False) -> list[dict]:
 					"next_state": t.next_state,
 					"allowed": role,
 					"allow_self_approval": 1,
-					"condition": t.condition,
+					"condition": t.condition if t.roles else row_condition(t, role, tiers),
 				}
 			)
 	return rows
+
+
+def row_condition(transition: transitions.Transition, role: str, tiers) -> str | None:
+	"""The condition of a row the compensation tier decides (Approve Close, Reject Closure): the table's own
+	and the amounts `role` may decide (``authority.approval_condition``, tabulated from the rule the server
+	refuses by), so Frappe's get_transitions offers the action to exactly the users the API accepts."""
+	parts = [c for c in (transition.condition, authority.approval_condition(role, tiers)) if c]
+	return " and ".join(f"({c})" for c in parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+
+def sync_approval_conditions() -> None:
+	"""Rewrite the conditions of the rows the compensation tier decides after the tiers changed (every row,
+	also one an administrator added for another role: the API accepts that role only within its tier)."""
+	if not frappe.db.exists("Workflow", WORKFLOW_NAME):
+		return
+	tiers = adapters.compensation_tiers()
+	decided = {(t.state, t.action, t.next_state): t for t in transitions.TRANSITIONS if not t.roles}
+	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+	changed = False
+	for row in workflow.transitions:
+		transition = decided.get((row.state, row.action, row.next_state))
+		wanted = row_condition(transition, row.allowed, tiers) if transition else row.condition
+		if (row.condition or None) != (wanted or None):
+			row.condition = wanted
+			changed = True
+	if changed:
+		# the settings' editor may not write Workflows: the app keeps the approvers in step with the tiers
+		workflow.save(ignore_permissions=True)
 
 
 def make_workflow() -> None:

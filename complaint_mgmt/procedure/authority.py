@@ -70,6 +70,58 @@ def approver_roles(amount: float | None, tiers: Sequence[Tier]) -> tuple[str, ..
 	)
 
 
+def approvers(amount: float | None, tiers: Sequence[Tier]) -> tuple[str, ...]:
+	"""Who may decide the closure (approve it, or reject it) of a compensation of `amount`: the roles of
+	``approver_roles``, or the Complaint Manager without compensation or without any tier. The one rule the
+	server refuses by (``loop.steps.begin``) and the desk offers by (``approval_condition``).
+
+	RuleError when no tier covers the amount (nobody may decide it)."""
+	return approver_roles(amount, tiers) or (DEFAULT_APPROVER_ROLE,)
+
+
+# What a Frappe Workflow condition reads of the complaint (the compensation as the server reads it: flt()).
+AMOUNT = "(doc.compensation_amount or 0)"
+
+
+def approval_condition(role: str, tiers: Sequence[Tier]) -> str | None:
+	"""The Workflow condition (a Python expression on the complaint `doc`, evaluated by Frappe's
+	``get_transitions``) under which `role` may decide the closure: the amounts for which `role` is among
+	``approvers``. None: every amount; "False": none.
+
+	Tabulated from ``approvers`` itself, so the rule stays in one place: between two consecutive ceilings (and
+	at or below 0, and above the highest ceiling) ``approvers`` answers the same for every amount, so one
+	amount of each stretch decides it (its upper end, or just above the highest ceiling)."""
+	ceilings = sorted({float(c) for c, _role in tiers if not is_open_tier(c)})
+	lows = [None, 0.0, *ceilings]
+	highs = [0.0, *ceilings, None]
+	allowed = []
+	for low, high in zip(lows, highs, strict=True):
+		sample = high if high is not None else low + 1
+		try:
+			allowed.append(role in approvers(sample, tiers))
+		except RuleError:
+			allowed.append(False)
+	if all(allowed):
+		return None
+	ranges = []  # adjacent allowed stretches merged: (low exclusive or None, high inclusive or None)
+	for low, high, ok in zip(lows, highs, allowed, strict=True):
+		if not ok:
+			continue
+		if ranges and ranges[-1][1] == low:
+			ranges[-1] = (ranges[-1][0], high)
+		else:
+			ranges.append((low, high))
+	return " or ".join(_range_expression(low, high) for low, high in ranges) or "False"
+
+
+def _range_expression(low: float | None, high: float | None) -> str:
+	if low is None:
+		return f"{AMOUNT} <= {high!r}"
+	if high is None:
+		return f"{AMOUNT} > {low!r}"
+	return f"{low!r} < {AMOUNT} <= {high!r}"
+
+
 def approver_role(amount: float | None, tiers: Sequence[Tier]) -> str | None:
 	"""The role of the tier that covers `amount`; None when there is no compensation or no tier."""
 	roles = approver_roles(amount, tiers)

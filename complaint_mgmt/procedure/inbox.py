@@ -16,6 +16,29 @@ from complaint_mgmt.procedure.transitions import TERMINAL_STATUSES, WAITING
 # transfer and answers for the department), or the approver of the compensation tier.
 SERVICE_CENTER, RECEIVER, APPROVER = "service center", "receiver", "approver"
 
+# Where each actor's users are looked for, in order, until a source names someone enabled (``loop.inbox`` looks
+# each up): a service center without receiver or manager, or a complaint registered by Administrator, still
+# lands in an inbox: the service center's members, else every Complaint Specialist; a department whose receiver
+# and manager left: its members (each may take the department's steps).
+SPECIALIST, REGISTRAR, CENTER_RECEIVER, CENTER_MANAGER = (
+	"specialist",
+	"registrar",
+	"center receiver",
+	"center manager",
+)
+CENTER_MEMBERS, SPECIALIST_ROLE = "center members", "specialist role"
+DEPARTMENT_RECEIVER, DEPARTMENT_MANAGER, DEPARTMENT_MEMBERS = (
+	"department receiver",
+	"department manager",
+	"department members",
+)
+TIER_ROLES = "tier roles"
+ACTOR_SOURCES = {
+	SERVICE_CENTER: (SPECIALIST, REGISTRAR, CENTER_RECEIVER, CENTER_MANAGER, CENTER_MEMBERS, SPECIALIST_ROLE),
+	RECEIVER: (DEPARTMENT_RECEIVER, DEPARTMENT_MANAGER, DEPARTMENT_MEMBERS),
+	APPROVER: (TIER_ROLES,),
+}
+
 ON_TIME, DUE_SOON, OVERDUE, PAUSED, MET, MISSED = "On Time", "Due Soon", "Overdue", "Paused", "Met", "Missed"
 SLA_STATES = (ON_TIME, DUE_SOON, OVERDUE, PAUSED, MET, MISSED)
 HIGH, MEDIUM = "High", "Medium"
@@ -62,6 +85,15 @@ def next_step(status: str | None, last_action: str | None = None) -> NextStep | 
 	if step.actor == RECEIVER and last_action in REJECTED_TASKS:
 		return NextStep(step.actor, REJECTED_TASKS[last_action], step.clock, notify=step.notify)
 	return step
+
+
+def actor_users(actor: str, lookup: Callable[[str], list[str]]) -> list[str]:
+	"""The users of the first source of `actor` (``ACTOR_SOURCES``) for which `lookup` names anyone."""
+	for source in ACTOR_SOURCES[actor]:
+		users = lookup(source)
+		if users:
+			return list(users)
+	return []
 
 
 def last_action(actions: Iterable[str | None]) -> str | None:

@@ -5,7 +5,8 @@ Every function only creates what is missing, so it runs safely on each install a
 
 import frappe
 
-from complaint_mgmt.loop.workflow import make_workflow, sync_approver_roles
+from complaint_mgmt.loop.tier_roles import grant_complaint_access
+from complaint_mgmt.loop.workflow import make_workflow, sync_approval_conditions, sync_approver_roles
 from complaint_mgmt.outputs.weekly import sync_auto_email_reports
 
 # The spec's authority matrix (§6): up to 50 the front-desk manager, up to 200 a deputy store manager, up to
@@ -75,6 +76,8 @@ def seed_all() -> None:
 	sync_auto_email_reports()  # the weekly reports' scheduled e-mail, disabled until recipients are set
 	make_workflow()  # after the settings: one transition per compensation tier role
 	sync_approver_roles()  # tier roles added in the settings since
+	sync_approval_conditions()  # each tier role offered the approval of its own tier only
+	grant_complaint_access()  # tier roles added before saving the tiers gave them read access
 
 
 def make_roles() -> None:

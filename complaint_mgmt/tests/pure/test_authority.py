@@ -102,3 +102,62 @@ def test_valid_tiers():
 def test_invalid_tiers(rows, match):
 	with pytest.raises(RuleError, match=match):
 		validate_tiers(rows)
+
+
+# Who decides a closure, and the desk's Workflow condition tabulated from it (issue 17 item 7) -----------------
+
+MGR = authority.DEFAULT_APPROVER_ROLE
+AMOUNTS = (0, 0.01, 1, 49.99, 50, 50.01, 150, 199.99, 200, 200.01, 1999.99, 2000, 2000.01, 2500, 1e9)
+
+
+def offered(condition: str | None, amount: float | None) -> bool:
+	"""The condition as Frappe's get_transitions evaluates it (``doc`` is the complaint as a dict)."""
+
+	class Doc:
+		compensation_amount = amount
+
+	return True if condition is None else bool(eval(condition, {"__builtins__": {}}, {"doc": Doc()}))
+
+
+def may_decide(role: str, amount: float, tiers) -> bool:
+	try:
+		return role in authority.approvers(amount, tiers)
+	except RuleError:
+		return False
+
+
+def test_approvers_add_the_manager_without_compensation_or_tiers():
+	assert authority.approvers(0, SPEC) == (MGR,)
+	assert authority.approvers(None, SPEC) == (MGR,)
+	assert authority.approvers(500, []) == (MGR,)
+	assert authority.approvers(150, SPEC) == (DSM, SM, VP)
+	with pytest.raises(RuleError, match="above the highest ceiling"):
+		authority.approvers(2500, BOUNDED)
+
+
+@pytest.mark.parametrize(
+	"tiers",
+	[
+		SPEC,
+		BOUNDED,
+		[],
+		[(None, VP)],
+		[(50, MGR), (0, VP)],
+		[(50, SM), (200, DSM), (0, SM)],
+		list(reversed(SPEC)),
+	],
+)
+@pytest.mark.parametrize("role", [FD, DSM, SM, VP, MGR, "Somebody Else"])
+def test_the_condition_offers_exactly_what_the_rule_accepts(tiers, role):
+	condition = authority.approval_condition(role, tiers)
+	for amount in (*AMOUNTS, None):
+		assert offered(condition, amount) == may_decide(role, amount or 0, tiers), (role, amount, condition)
+
+
+def test_the_conditions_read_plainly():
+	assert authority.approval_condition(FD, SPEC) == "0.0 < (doc.compensation_amount or 0) <= 50.0"
+	assert authority.approval_condition(VP, SPEC) == "(doc.compensation_amount or 0) > 0.0"
+	assert authority.approval_condition(MGR, SPEC) == "(doc.compensation_amount or 0) <= 0.0"
+	assert authority.approval_condition(MGR, []) is None  # no tier: the manager decides every amount
+	assert authority.approval_condition(VP, BOUNDED) == "False"
+	assert authority.approval_condition(MGR, [(50, MGR), (0, VP)]) == "(doc.compensation_amount or 0) <= 50.0"

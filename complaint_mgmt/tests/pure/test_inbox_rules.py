@@ -127,3 +127,47 @@ def test_time_left_counts_business_hours_only():
 	# Friday 17:00 to Monday 10:00: one hour on Friday, one on Monday
 	assert inbox.time_left(monday_10, friday_17, calendar.hours_between) == (False, 2, 0)
 	assert inbox.time_left(friday_17, monday_10, calendar.hours_between) == (True, 2, 0)
+
+
+# Issue 17 item 7: a step never waits on nobody ------------------------------------------------------------------
+
+
+def test_the_first_source_that_names_someone_holds_the_step():
+	found = {inbox.CENTER_MEMBERS: ["a@x", "b@x"], inbox.SPECIALIST_ROLE: ["s@x"]}
+	asked = []
+
+	def lookup(source):
+		asked.append(source)
+		return found.get(source, [])
+
+	assert inbox.actor_users(inbox.SERVICE_CENTER, lookup) == ["a@x", "b@x"]
+	assert asked == [
+		inbox.SPECIALIST,
+		inbox.REGISTRAR,
+		inbox.CENTER_RECEIVER,
+		inbox.CENTER_MANAGER,
+		inbox.CENTER_MEMBERS,
+	]
+
+
+def test_the_service_center_falls_back_to_its_members_then_to_every_specialist():
+	assert inbox.ACTOR_SOURCES[inbox.SERVICE_CENTER][-2:] == (inbox.CENTER_MEMBERS, inbox.SPECIALIST_ROLE)
+	assert inbox.actor_users(
+		inbox.SERVICE_CENTER, lambda s: ["s@x"] if s == inbox.SPECIALIST_ROLE else []
+	) == ["s@x"]
+	assert inbox.actor_users(inbox.SERVICE_CENTER, lambda s: []) == []
+
+
+def test_a_department_without_receiver_or_manager_falls_to_its_members():
+	assert inbox.ACTOR_SOURCES[inbox.RECEIVER] == (
+		inbox.DEPARTMENT_RECEIVER,
+		inbox.DEPARTMENT_MANAGER,
+		inbox.DEPARTMENT_MEMBERS,
+	)
+	assert inbox.actor_users(inbox.RECEIVER, lambda s: ["m@x"] if s == inbox.DEPARTMENT_MEMBERS else []) == [
+		"m@x"
+	]
+
+
+def test_every_actor_has_its_sources():
+	assert set(inbox.ACTOR_SOURCES) == {step.actor for step in inbox.NEXT_STEPS.values()}

@@ -141,3 +141,132 @@ def test_desk_shows_the_approve_button_to_the_tier_role():
 		assert "Approve Close" in {t.action for t in get_transitions(frappe.get_doc("Complaint", name))}
 	finally:
 		frappe.set_user("Administrator")
+
+
+# Issue 17 item 7: what the desk offers a tier approver is what the API accepts ---------------------------------
+
+
+def offered(user: str, name: str) -> set[str]:
+	"""The Actions menu of the form: Frappe's own get_transitions (the desk calls it), as `user`."""
+	from frappe.model.workflow import get_transitions
+
+	frappe.set_user(user)
+	try:
+		return {t.action for t in get_transitions(frappe.get_doc("Complaint", name))}
+	finally:
+		frappe.set_user("Administrator")
+
+
+def accepted(user: str, name: str, action: str) -> bool:
+	"""Whether the API lets `user` take `action` (tried in a savepoint, undone)."""
+	frappe.db.savepoint("cm_try_action")
+	try:
+		if action == "Approve Close":
+			call(user, api.approve_close, name)
+		else:
+			call(user, api.reject_closure, name, "The corrective action is not the real one")
+		return True
+	except frappe.PermissionError:
+		return False
+	finally:
+		frappe.db.rollback(save_point="cm_try_action")
+
+
+@pytest.mark.parametrize("amount", [0, 30, 150, 2500])
+def test_the_actions_menu_offers_exactly_what_the_api_accepts(amount):
+	name = awaiting_approval(amount)
+	users = {**APPROVERS, "Complaint Manager": MGR, "Complaint Specialist": SPEC}
+	for role, user in users.items():
+		menu = offered(user, name)
+		for action in ("Approve Close", "Reject Closure"):
+			assert (action in menu) == accepted(user, name, action), (role, amount, action, menu)
+	assert frappe.db.get_value("Complaint", name, "status") == "Return Visited"
+
+
+def test_a_lower_tier_approver_is_not_offered_to_reject():
+	name = awaiting_approval(150)  # Deputy Store Manager's tier and above
+	assert not {"Approve Close", "Reject Closure"} & offered(APPROVERS[FD], name)
+	assert {"Approve Close", "Reject Closure"} <= offered(APPROVERS[DSM], name)
+	assert {"Approve Close", "Reject Closure"} <= offered(APPROVERS[VP], name)
+	assert not {"Approve Close", "Reject Closure"} & offered(MGR, name)  # no tier of its own
+
+
+def test_the_menu_follows_a_change_of_the_tiers():
+	name = awaiting_approval(150)
+	assert "Reject Closure" not in offered(APPROVERS[FD], name)
+	set_tiers([(500, FD), (0, VP)])
+	assert {"Approve Close", "Reject Closure"} <= offered(APPROVERS[FD], name)
+	assert "Reject Closure" not in offered(APPROVERS[DSM], name)  # no tier any more
+	assert accepted(APPROVERS[FD], name, "Reject Closure")
+	assert not accepted(APPROVERS[DSM], name, "Reject Closure")
+
+
+# Issue 17 item 7: a role put into a tier can open the complaint it must approve --------------------------------
+
+
+def new_tier_role(role: str = NEW_ROLE, **values) -> str:
+	if not frappe.db.exists("Role", role):
+		frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1, **values}).insert()
+	return role
+
+
+def test_a_new_tier_role_alone_can_open_and_approve_its_complaint():
+	new_tier_role()
+	user = make_user("cm-tier-only@example.com", NEW_ROLE)  # no other complaint role at all
+	set_tiers([*seed.COMPENSATION_TIERS[:3], (0, NEW_ROLE)])
+	name = awaiting_approval(9000)
+	frappe.set_user(user)
+	try:
+		doc = frappe.get_doc("Complaint", name)
+		assert doc.has_permission("read")
+		assert not doc.has_permission("write")  # like the seeded tier roles: read, print, report, export
+		assert frappe.get_list("Complaint", filters={"name": name}, pluck="name") == [name]
+	finally:
+		frappe.set_user("Administrator")
+	assert {"Approve Close", "Reject Closure"} <= offered(user, name)
+	result = call(user, api.approve_close, name)
+	assert (result.status, result.approved_by) == ("Closed", user)
+	assert "contact_phone" not in result and "contact_email" not in result  # level 1 stays out of reach
+
+
+def test_a_new_tier_role_gets_what_the_seeded_tier_roles_have():
+	new_tier_role()
+	set_tiers([*seed.COMPENSATION_TIERS[:3], (0, NEW_ROLE)])
+	perms = frappe.get_meta("Complaint").permissions
+	rights = ("read", "write", "create", "delete", "submit", "print", "report", "export", "email", "share")
+
+	def of(role):
+		return [(p.permlevel, {r: p.get(r) or 0 for r in rights}) for p in perms if p.role == role]
+
+	assert (
+		of(NEW_ROLE) == of(VP) == [(0, {r: int(r in ("read", "print", "report", "export")) for r in rights})]
+	)
+	for role in ("Complaint Manager", "Complaint Handler", "Complaint Specialist"):
+		assert of(role), role  # the standard rules are kept beside the new one
+
+
+@pytest.mark.parametrize(
+	("role", "match"),
+	[
+		("All", "every user"),
+		("Guest", "every user"),
+		("Complaint Handler", "department role"),
+		("CM Test No Desk Role", "no desk access"),
+	],
+)
+def test_a_role_that_cannot_approve_is_refused_with_what_is_missing(role, match):
+	if role == "CM Test No Desk Role":
+		new_tier_role(role, desk_access=0)
+
+	def tiers():
+		return [
+			(t.up_to_amount, t.approver_role)
+			for t in frappe.get_single("Complaint Settings").compensation_tiers
+		]
+
+	before, rules = tiers(), frappe.db.count("Custom DocPerm", {"parent": "Complaint"})
+	with pytest.raises(frappe.ValidationError, match=match):
+		set_tiers([*seed.COMPENSATION_TIERS[:3], (0, role)])
+	assert tiers() == before
+	assert frappe.db.count("Custom DocPerm", {"parent": "Complaint"}) == rules  # no rule given to anyone
+	assert role not in approve_close_roles()

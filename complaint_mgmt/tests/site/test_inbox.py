@@ -255,3 +255,76 @@ def test_the_todo_speaks_its_holders_language(people):
 	call(SPEC, api.pause, name, "The customer is abroad")
 	call(SPEC, api.resume, name)
 	assert the_todo(name).description == todo.description  # the same step: a ToDo in zh again
+
+
+# Issue 17 item 7: a step whose actor resolves to nobody still lands in an inbox ---------------------------------
+
+
+def bare_service_center(members=()) -> None:
+	"""The service center with `members` only: no receiver, no manager."""
+	center = frappe.get_doc("Complaint Department", SERVICE_CENTER)
+	center.manager = None
+	center.set("receivers", [])
+	center.set("members", [{"user": user} for user in members])
+	center.save()
+
+
+def test_a_complaint_registered_by_administrator_goes_to_the_service_centers_members(people):
+	member = make_user("cm-center-member@example.com", "Complaint Specialist")
+	bare_service_center([member])
+	name = make_complaint().name  # as Administrator: no specialist, no registering specialist
+	todo = the_todo(name)
+	assert (todo.allocated_to, todo.description) == (member, inbox.task_text("transfer", name))
+
+
+def test_without_anyone_at_the_service_center_the_specialists_get_it(people):
+	bare_service_center()
+	name = make_complaint().name
+	specialists = set(
+		frappe.get_all(
+			"Has Role",
+			filters={
+				"role": "Complaint Specialist",
+				"parenttype": "User",
+				"parent": ("not in", ["Administrator"]),
+			},
+			pluck="parent",
+		)
+	)
+	enabled = set(
+		frappe.get_all("User", filters={"name": ("in", list(specialists)), "enabled": 1}, pluck="name")
+	)
+	assert SPEC in enabled
+	assert set(holders(name)) == enabled
+	assert {t.description for t in open_todos(name)} == {inbox.task_text("transfer", name)}
+
+
+def test_a_paused_complaint_of_administrator_goes_back_to_the_service_center(people):
+	member = make_user("cm-center-member@example.com", "Complaint Specialist")
+	bare_service_center([member])
+	name = make_complaint().name
+	call(SPEC, api.transfer, name, SALES)
+	call(HANDLER, api.acknowledge, name)
+	call(
+		HANDLER, api.pause, name, "Customer abroad"
+	)  # waits on the service center: its specialist is Administrator
+	assert holders(name) == [member]
+	assert the_todo(name).description == inbox.task_text("resume", name)
+
+
+def test_the_department_form_warns_when_nobody_receives(people):
+	def saved_messages(doc) -> list[str]:
+		frappe.local.message_log = []
+		doc.save()
+		return [
+			json.loads(m).get("message", "") if isinstance(m, str) else m.get("message", "")
+			for m in frappe.local.message_log
+		]
+
+	dept = frappe.get_doc("Complaint Department", SALES)
+	assert not [m for m in saved_messages(dept) if "no receiver and no manager" in m]
+	dept.manager = None
+	dept.set("receivers", [])
+	messages = saved_messages(dept)  # saved all the same: a warning, not a refusal
+	assert [m for m in messages if "no receiver and no manager" in m], messages
+	assert not frappe.db.get_value("Complaint Department", SALES, "manager")

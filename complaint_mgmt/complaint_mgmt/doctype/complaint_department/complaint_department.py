@@ -38,6 +38,7 @@ class ComplaintDepartment(Document):
 		self.validate_unique_members()
 		self.validate_receivers_are_members()
 		self.validate_default_receivers()
+		self.warn_without_receiver()
 
 	def validate_single_service_center(self):
 		if not self.is_service_center:
@@ -86,6 +87,20 @@ class ComplaintDepartment(Document):
 					title=_("Duplicate default receiver"),
 				)
 			seen.add(key)
+
+	def warn_without_receiver(self):
+		"""Saved all the same (a department is set up step by step), but told: complaints cannot be transferred
+		to it and its steps fall to its members (the service center's: to every specialist), as the form's
+		intro says too (complaint_department.js)."""
+		if not self.receivers and not self.manager:
+			frappe.msgprint(
+				_(
+					"Department {0} has no receiver and no manager: nobody is designated to take its"
+					" complaints, so they go to its members. Add a receiver or a manager."
+				).format(frappe.bold(self.name or self.department_name)),
+				title=_("No receiver"),
+				indicator="orange",
+			)
 
 	def receiver_for(self, category: str | None = None) -> str | None:
 		"""The designated receiver: category-specific (nearest ancestor category) first, else the default."""

@@ -9,7 +9,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, escape_html, validate_email_address
 
 from complaint_mgmt.engine import recompute
-from complaint_mgmt.loop import adapters, intake_limits, workflow
+from complaint_mgmt.loop import adapters, intake_limits, tier_roles, workflow
 from complaint_mgmt.outputs import weekly
 from complaint_mgmt.outputs.weekly_mail import address_list
 from complaint_mgmt.procedure import authority, calendar_hours, retention_rules
@@ -121,6 +121,8 @@ class ComplaintSettings(Document):
 			)
 		except calendar_hours.RuleError as err:
 			adapters.throw(err, title=_("Invalid compensation tiers"))
+		for row in self.compensation_tiers:
+			tier_roles.validate_tier_role(row.idx, row.approver_role)
 
 	def validate_channel_targets(self):
 		"""One row per channel, with a response time."""
@@ -192,5 +194,7 @@ class ComplaintSettings(Document):
 	def on_update(self):
 		frappe.clear_document_cache(self.doctype, self.name)
 		recompute.on_settings_update(self)  # stored deadlines of open complaints follow the new settings
+		tier_roles.grant_complaint_access()  # a compensation tier's role reads the complaints it approves
 		workflow.sync_approver_roles()  # a compensation tier's role may approve at once
+		workflow.sync_approval_conditions()  # ... and is offered to only within its tier
 		weekly.sync_auto_email_reports()  # Auto Email Reports of earlier versions stay switched off
