@@ -31,38 +31,36 @@ def tier_roles() -> list[str]:
 	return list(dict.fromkeys(role for _ceiling, role in adapters.compensation_tiers() if role))
 
 
-def validate_tier_role(idx: int, role: str) -> None:
-	"""Refuse a role that could not approve every department's closures from the desk, saying what is
-	missing."""
+def refusal(idx: int, role: str) -> str | None:
+	"""Why `role` could not approve every department's closures from the desk (None: it can), translated."""
+	role_name = frappe.bold(_(role))
 	if role in AUTOMATIC_ROLES:
-		frappe.throw(
-			_("Row {0}: {1} is given to every user automatically and cannot approve closures.").format(
-				idx, frappe.bold(_(role))
-			),
-			title=_("Invalid compensation tiers"),
+		return _("Row {0}: {1} is given to every user automatically and cannot approve closures.").format(
+			idx, role_name
 		)
 	if role in DEPARTMENT_ROLES:
-		frappe.throw(
-			_(
-				"Row {0}: {1} is a department role (its users see only their own department's complaints) and"
-				" cannot approve the closures of every department: choose or create a role for the tier."
-			).format(idx, frappe.bold(_(role))),
-			title=_("Invalid compensation tiers"),
-		)
+		return _(
+			"Row {0}: {1} is a department role (its users see only their own department's complaints) and"
+			" cannot approve the closures of every department: choose or create a role for the tier."
+		).format(idx, role_name)
 	disabled, desk_access = frappe.db.get_value("Role", role, ["disabled", "desk_access"]) or (0, 0)
 	if disabled:
-		frappe.throw(
-			_("Row {0}: role {1} is disabled: enable it first.").format(idx, frappe.bold(_(role))),
-			title=_("Invalid compensation tiers"),
-		)
+		return _("Row {0}: role {1} is disabled: enable it first.").format(idx, role_name)
 	if not desk_access:
-		frappe.throw(
-			_(
-				"Row {0}: role {1} has no desk access, so its users could not open the complaint to approve"
-				" it: tick Desk Access on the role."
-			).format(idx, frappe.bold(_(role))),
-			title=_("Invalid compensation tiers"),
-		)
+		return _(
+			"Row {0}: role {1} has no desk access, so its users could not open the complaint to approve"
+			" it: tick Desk Access on the role."
+		).format(idx, role_name)
+	return None
+
+
+def validate_tiers(rows, saved_roles: set[str]) -> None:
+	"""Refuse a role newly put into a tier that could not approve, saying what is missing. A role the saved
+	tiers had already is let through (a migrate that saves the settings never stops on an earlier choice);
+	it gets no access from ``grant_complaint_access`` either."""
+	for row in rows:
+		if row.approver_role not in saved_roles and (message := refusal(row.idx, row.approver_role)):
+			frappe.throw(message, title=_("Invalid compensation tiers"))
 
 
 def reads_complaints(role: str) -> bool:
@@ -78,7 +76,11 @@ def grant_complaint_access(roles: list[str] | None = None) -> list[str]:
 
 	Frappe reads a doctype's rules from Custom DocPerm as soon as one exists, so the standard rules are copied
 	there first (``setup_custom_perms``, what the Role Permission Manager does)."""
-	missing = [role for role in (tier_roles() if roles is None else roles) if not reads_complaints(role)]
+	missing = [
+		role
+		for role in (tier_roles() if roles is None else roles)
+		if not refusal(0, role) and not reads_complaints(role)
+	]
 	if not missing:
 		return []
 	setup_custom_perms(DOCTYPE)
@@ -101,7 +103,7 @@ def grant_complaint_access(roles: list[str] | None = None) -> list[str]:
 					**rights,
 				}
 			).insert(ignore_permissions=True)  # the settings' editor may not edit permission rules: the app
-			# gives the tier's role exactly what the seeded tier roles have, after validate_tier_role
+			# gives the tier's role exactly what the seeded tier roles have, never to a role refusal() refuses
 	frappe.clear_cache(doctype=DOCTYPE)
 	frappe.msgprint(
 		_(

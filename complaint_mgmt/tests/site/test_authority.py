@@ -270,3 +270,18 @@ def test_a_role_that_cannot_approve_is_refused_with_what_is_missing(role, match)
 	assert tiers() == before
 	assert frappe.db.count("Custom DocPerm", {"parent": "Complaint"}) == rules  # no rule given to anyone
 	assert role not in approve_close_roles()
+
+
+def test_a_role_saved_in_the_tiers_before_the_check_does_not_stop_a_save_and_gets_nothing():
+	from complaint_mgmt.loop import tier_roles
+
+	top = frappe.get_single("Complaint Settings").compensation_tiers[-1]
+	frappe.db.set_value("Complaint Compensation Tier", top.name, "approver_role", "All")  # an earlier choice
+	frappe.clear_document_cache("Complaint Settings", "Complaint Settings")
+	rules = frappe.db.count("Custom DocPerm", {"parent": "Complaint"})
+	settings = frappe.get_single("Complaint Settings")
+	settings.warning_percent = 75
+	settings.save()  # e.g. a migrate that saves the settings: not stranded on it
+	assert frappe.db.get_single_value("Complaint Settings", "warning_percent") == 75
+	assert frappe.db.count("Custom DocPerm", {"parent": "Complaint"}) == rules
+	assert not tier_roles.reads_complaints("All")  # never every user's: complaints stay closed to them

@@ -121,8 +121,9 @@ class ComplaintSettings(Document):
 			)
 		except calendar_hours.RuleError as err:
 			adapters.throw(err, title=_("Invalid compensation tiers"))
-		for row in self.compensation_tiers:
-			tier_roles.validate_tier_role(row.idx, row.approver_role)
+		before = self.get_doc_before_save()
+		saved = {row.approver_role for row in before.compensation_tiers} if before else set()
+		tier_roles.validate_tiers(self.compensation_tiers, saved)
 
 	def validate_channel_targets(self):
 		"""One row per channel, with a response time."""
