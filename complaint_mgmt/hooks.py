@@ -71,13 +71,19 @@ override_whitelisted_methods = {
 # What Frappe lets through before any permission: filters on unreadable fields, SQL in order_by, malformed
 # list arguments and REST bodies (complaint_mgmt/request_guard.py)
 before_request = [
+	# first: no traceback for anyone but a System Manager, whatever the site's setting (security/tracebacks.py)
+	"complaint_mgmt.security.tracebacks.hide_tracebacks",
 	"complaint_mgmt.security.request_guard.guard_request",
 	# arguments that Frappe 15 endpoints answer with a server error: NUL / lone surrogates, get_next, set_value on
 	# child rows, tags, multi-document PDFs, ad-hoc charts (complaint_mgmt/security/bad_input.py)
 	"complaint_mgmt.security.bad_input.guard_request",
 ]
 # a JSON body Frappe 15 cannot parse fails before any before_request hook: answered 400, not 500 (bad_input.py)
-after_request = ["complaint_mgmt.security.bad_input.answer_malformed_body"]
+after_request = [
+	"complaint_mgmt.security.bad_input.answer_malformed_body",
+	# what Frappe's traceback switch does not reach (an error before the hooks, errprint, messages)
+	"complaint_mgmt.security.tracebacks.strip_tracebacks",
+]
 
 doc_events = {
 	"User": {
