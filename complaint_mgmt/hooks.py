@@ -136,6 +136,8 @@ doc_events = {
 # Customers: web form web_form/complaint, e-mail intake, portal page www/my-complaints (intake.py)
 # -----------------------------------------------------------------------------------------------
 email_append_to = ["Complaint"]
+# one complaint of the customer's (its owner or proved contact: loop/portal_identity.py), as ?name= does
+website_route_rules = [{"from_route": "/my-complaints/<name>", "to_route": "my-complaints"}]
 standard_portal_menu_items = [
 	# reference_doctype: Frappe drops menu items without an existing one when it syncs the menu
 	{"title": "My Complaints", "route": "/my-complaints", "reference_doctype": "Complaint"},

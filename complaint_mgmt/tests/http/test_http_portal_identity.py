@@ -128,6 +128,11 @@ def test_a_logged_in_customer_cannot_plant_a_complaint_in_another_customers_port
 	assert listed(customer, name) and detail_status(customer, name) == 200
 	assert not listed(victim, name)
 	assert detail_status(victim, name) == 404
+	# the same page by path (/my-complaints/<name>, the contract's customer page)
+	own = customer.get(f"/my-complaints/{name}")
+	assert own.status_code == 200 and VISIBLE in own.text, own.text[:300]
+	theirs = victim.get(f"/my-complaints/{name}")
+	assert theirs.status_code == 404 and VISIBLE not in theirs.text
 	assert VISIBLE not in victim.get("/my-complaints", {"name": name}).text
 
 
