@@ -15,37 +15,12 @@ after_install = "complaint_mgmt.setup.install.after_install"
 after_migrate = "complaint_mgmt.setup.install.after_migrate"
 before_uninstall = "complaint_mgmt.setup.install.before_uninstall"
 
-# Department isolation (see complaint_mgmt/permissions.py)
-# ---------------------------------------------------------
-permission_query_conditions = {
-	"Complaint": "complaint_mgmt.security.permissions.complaint_query",
-	"Complaint Transfer Record": "complaint_mgmt.security.permissions.department_doc_query",
-	"Complaint Penalty Notice": "complaint_mgmt.security.permissions.department_doc_query",
-	# REST lists child rows directly (/api/resource/Complaint Reply?parent=Complaint)
-	"Complaint Reply": "complaint_mgmt.security.permissions.complaint_child_query",
-	"Complaint Escalation": "complaint_mgmt.security.permissions.complaint_child_query",
-	"Complaint Pause": "complaint_mgmt.security.permissions.complaint_child_query",
-	# Frappe's rows that point at a complaint, transfer record or notice
-	"ToDo": "complaint_mgmt.security.permissions.linked_row_query",
-	"Communication": "complaint_mgmt.security.permissions.linked_row_query",
-	"File": "complaint_mgmt.security.permissions.linked_row_query",
-	"Comment": "complaint_mgmt.security.permissions.linked_row_query",
-	"Version": "complaint_mgmt.security.permissions.linked_row_query",
-	# Frappe 15 grants Workflow Action rows by role only (its own condition stays; both apply)
-	"Workflow Action": "complaint_mgmt.security.permissions.linked_row_query",
-}
+# Department isolation and the other rules of protected data: generated from the one registry
+# (complaint_mgmt/security/registry.py; security/permissions.py holds the two functions)
+# ---------------------------------------------------------------------------------------------
+from complaint_mgmt.security.registry import permission_hooks as _permission_hooks  # noqa: E402
 
-has_permission = {
-	"Complaint": "complaint_mgmt.security.permissions.has_complaint_permission",
-	"Complaint Transfer Record": "complaint_mgmt.security.permissions.has_department_doc_permission",
-	"Complaint Penalty Notice": "complaint_mgmt.security.permissions.has_department_doc_permission",
-	"ToDo": "complaint_mgmt.security.permissions.has_linked_row_permission",
-	"Communication": "complaint_mgmt.security.permissions.has_linked_row_permission",
-	"File": "complaint_mgmt.security.permissions.has_linked_row_permission",
-	"Comment": "complaint_mgmt.security.permissions.has_linked_row_permission",
-	"Version": "complaint_mgmt.security.permissions.has_linked_row_permission",
-	"Workflow Action": "complaint_mgmt.security.permissions.has_linked_row_permission",
-}
+permission_query_conditions, has_permission = _permission_hooks()
 
 # Frappe 15 endpoints that apply no (or too little) permission to the app's data: checked wrappers that call
 # Frappe's own function (each names its gap in complaint_mgmt/overrides.py)

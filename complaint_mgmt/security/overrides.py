@@ -7,7 +7,7 @@ names the gap in Frappe 15.41 it closes, so that it can be dropped once Frappe c
 import json
 
 import frappe
-from frappe import _, client, handler
+from frappe import _, handler
 from frappe.desk import listview, search
 from frappe.desk.doctype.dashboard_chart import dashboard_chart
 from frappe.desk.form import linked_with
@@ -16,16 +16,9 @@ from frappe.website.doctype.web_form import web_form
 from frappe.website.doctype.web_form import web_form as web_form_doctype  # `web_form` is accept()'s argument
 from frappe.www import printview
 
-from complaint_mgmt.security.permissions import (
-	COMPLAINT_CHILD_DOCTYPES,
-	DEPARTMENT_DOCTYPES,
-	LINKED_ROW_COLUMNS,
-	is_restricted,
-	user_departments,
-)
+from complaint_mgmt.security.permissions import is_restricted, user_departments
+from complaint_mgmt.security.registry import DEPARTMENT_DOCTYPES, GUARDED_DOCTYPES
 
-# The doctypes whose rows the department rule or the field permission levels protect.
-GUARDED_DOCTYPES = frozenset({*DEPARTMENT_DOCTYPES, *COMPLAINT_CHILD_DOCTYPES, *LINKED_ROW_COLUMNS})
 # What a customer may see of the complaint they filed through the web form (besides its fields).
 WEB_FORM_EXTRA_FIELDS = ("name", "doctype", "docstatus", "status", "received_on")
 
@@ -66,10 +59,8 @@ def get_count(
 	doctype: str, filters: str | dict | list | None = None, debug: bool = False, cache: bool = False
 ):
 	"""``frappe.client.get_count`` counts with ``frappe.db.count``: no permission at all (any logged-in user,
-	any doctype, any filter). Guarded doctypes are counted through ``frappe.get_list`` (role, department and
-	match conditions applied)."""
-	if doctype not in GUARDED_DOCTYPES:
-		return client.get_count(doctype, filters, cache=cache)
+	any doctype, any filter: a user without any role counted the Notification Logs naming a complaint). Every
+	doctype is counted through ``frappe.get_list`` (role, permission-query and match conditions applied)."""
 	require_read(doctype)
 	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
 	check_filter_fields(doctype, filters)

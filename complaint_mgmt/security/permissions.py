@@ -5,10 +5,11 @@ penalty notices of the departments they belong to (member, designated receiver o
 Department). The rule is enforced through Frappe's own hooks, so every read path (list, form, report view,
 REST ``get_list``/``get_doc``, link search, export) applies it:
 
-- ``permission_query_conditions`` narrows every list query: the department doctypes, the complaint's child
-  tables (replies, escalations, pauses: REST lists them with ``parent=Complaint``) and Frappe's rows that point
-  at one of those documents (ToDo, Communication, File, Comment, Version);
-- ``has_permission`` refuses single documents of other departments, and those linked rows.
+- ``permission_query_conditions`` (``query_condition``) narrows every list query of every doctype the registry
+  (``complaint_mgmt.security.registry``) protects: the department doctypes, their child tables (REST lists child
+  rows with ``parent=Complaint``), the admin-only rows and Frappe's rows that name one of those documents (ToDo,
+  Comment, Version, Notification Log, Tag Link, ...);
+- ``has_permission`` refuses the single documents and rows the same rule hides.
 
 Frappe grants a *shared* document even when ``has_permission`` refuses it, so shares of the department doctypes
 are refused unless the user could read the document anyway (``validate_share``), and a transfer drops the
@@ -22,34 +23,20 @@ whenever a department (or a user) changes, so the rule never lags behind members
 import frappe
 from frappe import _
 
-# Roles that work across departments: their DocPerms alone decide.
-CROSS_DEPARTMENT_ROLES = frozenset(
-	{
-		"System Manager",
-		"Complaint Manager",
-		"Complaint Specialist",
-		"Complaint Bulletin Approver",
-		"Complaint Penalty Executor",
-		"Complaint Service Director",
-	}
+from complaint_mgmt.security.registry import (
+	ADMIN,
+	ADMIN_DOCTYPES,
+	CHILD,
+	CROSS_DEPARTMENT_ROLES,
+	DEPARTMENT,
+	DEPARTMENT_DOCTYPES,
+	DEPARTMENT_ROLES,
+	RULES,
+	is_protected,
+	root_rule,
 )
-DEPARTMENT_ROLES = frozenset({"Complaint Handler", "Complaint Department Manager"})
-CACHE_KEY = "complaint_mgmt:user_departments"
 
-# The doctypes carrying a ``department``, the complaint's child tables, and Frappe's rows that point at a
-# document (doctype column, name column).
-DEPARTMENT_DOCTYPES = ("Complaint", "Complaint Transfer Record", "Complaint Penalty Notice")
-COMPLAINT_CHILD_DOCTYPES = ("Complaint Reply", "Complaint Escalation", "Complaint Pause")
-LINKED_ROW_COLUMNS = {
-	"ToDo": ("reference_type", "reference_name"),
-	"Communication": ("reference_doctype", "reference_name"),
-	"File": ("attached_to_doctype", "attached_to_name"),
-	"Comment": ("reference_doctype", "reference_name"),
-	"Version": ("ref_doctype", "docname"),
-	# Frappe's Workflow Action rows are granted by role alone (the next step's roles), so every handler saw a row
-	# naming each complaint of every department with its state: the department rule applies to them too
-	"Workflow Action": ("reference_doctype", "reference_name"),
-}
+CACHE_KEY = "complaint_mgmt:user_departments"
 
 
 def is_restricted(user: str | None = None) -> bool:
@@ -104,51 +91,89 @@ def _restriction(user: str | None) -> list[str] | None:
 	return user_departments(user) if is_restricted(user) else None
 
 
-def _department_condition(column: str, user: str | None) -> str:
-	departments = _restriction(user)
-	if departments is None:
-		return ""
-	if not departments:
-		return "1=0"
-	values = ", ".join(frappe.db.escape(d) for d in departments)
-	return f"{column} in ({values})"
+def _is_admin(user: str) -> bool:
+	return user == "Administrator" or "System Manager" in frappe.get_roles(user)
 
 
-def complaint_query(user: str | None = None, doctype: str | None = None) -> str:
-	return _department_condition("`tabComplaint`.`department`", user)
+def _department_doctype(doctype: str) -> str | None:
+	"""The department doctype whose rule decides for `doctype` (itself, or the parent of a child table)."""
+	rule = RULES.get(doctype)
+	if rule is not None and rule.kind == CHILD:
+		return _department_doctype(rule.parent)
+	return doctype if rule is not None and rule.kind == DEPARTMENT else None
 
 
-def department_doc_query(user: str | None = None, doctype: str | None = None) -> str:
-	doctype = doctype or "Complaint Transfer Record"
-	return _department_condition(f"`tab{doctype}`.`department`", user)
-
-
-def complaint_child_query(user: str | None = None, doctype: str | None = None) -> str:
-	"""Replies, escalations and pauses of the complaints the user may see (REST lists child rows directly)."""
-	departments = _restriction(user)
-	if departments is None:
-		return ""
-	if not departments:
-		return "1=0"
-	return f"`tab{doctype}`.`parent` in ({_names_in_departments('Complaint', departments)})"
-
-
-def linked_row_query(user: str | None = None, doctype: str | None = None) -> str:
-	"""ToDo / Communication / File / Comment / Version / Workflow Action rows: those pointing at a department
-	document only when that document is of one of the user's departments."""
+def query_condition(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` of every protected doctype (generated from the registry in hooks.py)."""
 	user = user or frappe.session.user
-	if not is_restricted(user) or doctype not in LINKED_ROW_COLUMNS:
+	rule = RULES.get(doctype)
+	if rule is None:
+		return "1=0"  # deny by default: a hook was declared for a doctype the registry does not know
+	if rule.links:
+		return _linked_condition(doctype, rule, user)
+	root = root_rule(doctype)
+	if root is None or root.kind == ADMIN:
+		return "" if _is_admin(user) else "1=0"
+	departments = _restriction(user)
+	if departments is None:
 		return ""
-	type_column, name_column = (f"`tab{doctype}`.`{c}`" for c in LINKED_ROW_COLUMNS[doctype])
-	guarded = ", ".join(frappe.db.escape(d) for d in DEPARTMENT_DOCTYPES)
-	allowed = [f"ifnull({type_column}, '') not in ({guarded})"]
-	departments = user_departments(user)
-	for target in DEPARTMENT_DOCTYPES if departments else ():
-		allowed.append(
-			f"({type_column} = {frappe.db.escape(target)}"
-			f" and {name_column} in ({_names_in_departments(target, departments)}))"
-		)
-	return "(" + " or ".join(allowed) + ")"
+	if not departments:
+		return "1=0"
+	if rule.kind == DEPARTMENT:
+		values = ", ".join(frappe.db.escape(d) for d in departments)
+		return f"`tab{doctype}`.`department` in ({values})"
+	parent = _department_doctype(doctype)
+	return (
+		f"(`tab{doctype}`.`parenttype` = {frappe.db.escape(rule.parent)}"
+		f" and `tab{doctype}`.`parent` in ({_names_in_departments(parent, departments)}))"
+	)
+
+
+def _unreadable_targets(user: str) -> tuple[list[str], list[str]]:
+	"""The protected doctypes a linked row may name that `user` cannot read wholly: (doctypes read in part,
+	through the department rule; doctypes not read at all)."""
+	if user == "Administrator":
+		return [], []
+	admin = _is_admin(user)
+	departments = _restriction(user)
+	partly, none = [], []
+	for target in DEPARTMENT_DOCTYPES + ADMIN_DOCTYPES:
+		if target in ADMIN_DOCTYPES:
+			if not admin:
+				none.append(target)
+		elif not frappe.has_permission(target, "read", user=user) and not frappe.has_permission(
+			target, "select", user=user
+		):
+			none.append(target)
+		elif departments is not None:
+			partly.append(target)
+	return partly, none
+
+
+def _linked_condition(doctype: str, rule, user: str) -> str:
+	"""Rows naming a protected document are listed only when the user may read that document (its role
+	permission and department rule); an admin-only rule hides them from everyone but System Managers."""
+	if rule.kind == ADMIN:
+		if _is_admin(user):
+			return ""
+		partly, none = [], list(DEPARTMENT_DOCTYPES + ADMIN_DOCTYPES)
+	else:
+		partly, none = _unreadable_targets(user)
+	if not partly and not none:
+		return ""
+	departments = user_departments(user) if partly else []
+	guarded = ", ".join(frappe.db.escape(d) for d in partly + none)
+	conditions = []
+	for type_column, name_column in rule.links:
+		type_sql, name_sql = f"`tab{doctype}`.`{type_column}`", f"`tab{doctype}`.`{name_column}`"
+		allowed = [f"ifnull({type_sql}, '') not in ({guarded})"]
+		for target in partly if departments else ():
+			allowed.append(
+				f"({type_sql} = {frappe.db.escape(target)}"
+				f" and {name_sql} in ({_names_in_departments(target, departments)}))"
+			)
+		conditions.append("(" + " or ".join(allowed) + ")")
+	return "(" + " and ".join(conditions) + ")"
 
 
 def can_access_department(department: str | None, user: str | None = None) -> bool:
@@ -158,29 +183,63 @@ def can_access_department(department: str | None, user: str | None = None) -> bo
 	return bool(department) and department in user_departments(user)
 
 
-def has_complaint_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
-	if can_access_department(doc.get("department"), user):
+def can_read_target(doctype: str, name: str | None, user: str | None = None) -> bool:
+	"""Whether a row naming (`doctype`, `name`) may be read by `user`: always for a doctype the registry does
+	not protect; for a protected one, the role permission and the department rule (System Managers only for an
+	admin-only one)."""
+	user = user or frappe.session.user
+	rule = root_rule(doctype) if doctype else None
+	if rule is None or rule.kind not in (DEPARTMENT, ADMIN) or user == "Administrator":
+		return True
+	if rule.kind == ADMIN:
+		return _is_admin(user)
+	if not name:
+		return True
+	department_doctype = _department_doctype(doctype)
+	if department_doctype != doctype:  # a child row: its parent decides
+		parent = frappe.db.get_value(doctype, name, ["parenttype", "parent"], as_dict=True)
+		if not parent:
+			return True
+		return can_read_target(parent.parenttype, parent.parent, user)
+	if not (
+		frappe.has_permission(doctype, "read", user=user)
+		or frappe.has_permission(doctype, "select", user=user)
+	):
+		return False
+	return can_access_department(frappe.db.get_value(doctype, name, "department"), user)
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""``has_permission`` of every protected doctype (generated from the registry in hooks.py): False refuses,
+	None leaves the decision to Frappe's role permissions."""
+	user = user or frappe.session.user
+	rule = RULES.get(doc.doctype)
+	if rule is None:
+		return False
+	if rule.links:
+		for type_field, name_field in rule.links:
+			target = doc.get(type_field)
+			if (
+				target
+				and target in RULES
+				and not _row_target_readable(rule, target, doc.get(name_field), user)
+			):
+				return False
 		return None
-	return False
+	root = root_rule(doc.doctype)
+	if root is None or root.kind == ADMIN:
+		return None if _is_admin(user) else False
+	if rule.kind == DEPARTMENT:
+		return None if can_access_department(doc.get("department"), user) else False
+	if doc.get("parenttype") and doc.get("parent"):
+		return None if can_read_target(doc.parenttype, doc.parent, user) else False
+	return None
 
 
-def has_department_doc_permission(
-	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
-):
-	if can_access_department(doc.get("department"), user):
-		return None
-	return False
-
-
-def has_linked_row_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
-	"""A ToDo / Communication / File / Comment / Version / Workflow Action of another department's document is
-	refused."""
-	type_field, name_field = LINKED_ROW_COLUMNS[doc.doctype]
-	target, name = doc.get(type_field), doc.get(name_field)
-	if target not in DEPARTMENT_DOCTYPES or not name or not is_restricted(user or frappe.session.user):
-		return None
-	department = frappe.db.get_value(target, name, "department")
-	return None if can_access_department(department, user) else False
+def _row_target_readable(rule, target: str, name: str | None, user: str) -> bool:
+	if rule.kind == ADMIN and is_protected(target):
+		return _is_admin(user)
+	return can_read_target(target, name, user)
 
 
 def can_read_document(doctype: str, name: str, user: str) -> bool:

@@ -11,7 +11,7 @@ import json
 
 import frappe
 
-from complaint_mgmt.security.permissions import DEPARTMENT_DOCTYPES
+from complaint_mgmt.security.registry import DEPARTMENT_DOCTYPES
 
 MASK = "***"
 

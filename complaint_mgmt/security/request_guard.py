@@ -1,106 +1,250 @@
-"""A ``before_request`` guard (hooks.py) for what Frappe 15 lets through before any permission or controller:
+"""A ``before_request`` guard (hooks.py) for what Frappe 15 lets through before any permission or controller.
 
-- filtering, sorting or grouping by a field the user may not read (``DatabaseQuery`` drops unreadable fields
-  from the selected columns only: a filter on ``contact_phone`` is a yes/no oracle on its value);
-- ``order_by`` / ``group_by`` that are not plain column names on the app's doctypes (``get_list`` accepts
-  ``(select sleep(1))``);
-- list arguments (filters, fields) that are not valid JSON, and REST writes whose body is not one JSON object
-  (Frappe answers both with a server error).
+It decodes every argument exactly as Frappe will (security/arguments.py: query string, form, JSON body, JSON in
+JSON, escapes, backticks, ``tabX``.``field`` prefixes, any letter case) and then judges what it found:
+
+- a field the user may not read (its permission level) can be neither shown, filtered, sorted nor grouped by, on
+  any doctype, also through a link (``complaint.contact_phone``) or a child table (``DatabaseQuery`` drops such
+  fields from the selected columns only: a filter on ``contact_phone`` is a yes/no oracle on its value);
+- a link column into a protected doctype (``complaint.description`` from a transfer record) only for a user who
+  may read every record of it (Frappe joins the linked record without its department rule);
+- on the protected doctypes (security/registry.py) list arguments must be what Frappe can run: columns that
+  exist, an aggregate of one, conditions of (field, operator, value); raw SQL conditions are refused on every
+  doctype (Frappe 15 appends a text condition to the query as it is);
+- paging arguments are whole numbers, JSON arguments are JSON, a REST write's body is one JSON object;
+- a document named by the request (security/target_guard.py) must be one the user may read.
 
 Every refusal is a translated 4xx; nothing has run yet, so nothing is written.
 """
 
 import json
-import re
 
 import frappe
 from frappe import _
+from frappe.model import child_table_fields, default_fields, optional_fields
+from frappe.utils import get_datetime
 
-from complaint_mgmt.security.overrides import GUARDED_DOCTYPES
-from complaint_mgmt.security.permissions import DEPARTMENT_DOCTYPES
+from complaint_mgmt.security import arguments as args_
+from complaint_mgmt.security.permissions import is_restricted
 from complaint_mgmt.security.privacy import unreadable_fields
+from complaint_mgmt.security.registry import DEPARTMENT_DOCTYPES, GUARDED_DOCTYPES, RULES
+from complaint_mgmt.security.target_guard import check_named_documents
 
-# the request keys that filter, sort or group a list (desk list, report view, REST, counts, search, charts)
-QUERY_KEYS = (
-	"filters",
-	"or_filters",
-	"order_by",
-	"group_by",
-	"current_filters",
-	"field",
-	"filter_fields",
-	"searchfield",
-	"sort_by",
-	"aggregate_on",
-	"group_by_field",
+STANDARD = frozenset({*default_fields, *optional_fields, *child_table_fields, "*"})
+# keys whose every text must be one column (or an aggregate of one) on a protected doctype
+COLUMN_KEYS = frozenset(
+	{"fields", "fieldname", "fieldnames", "searchfield", "aggregate_on_field", "group_by_field", "field"}
 )
-
-
-def request_doctype(definition: dict) -> str | None:
-	"""The doctype a request is about: REST's /api/resource/<doctype>, else the form's doctype argument."""
-	path = frappe.request.path if getattr(frappe.local, "request", None) else ""
-	if path.startswith("/api/resource/"):
-		parts = path.split("/")  # Werkzeug's path is decoded already
-		return parts[3] if len(parts) > 3 else None
-	doctype = frappe.form_dict.get("doctype") or frappe.form_dict.get("reference_doctype")
-	if not doctype:
-		doctype = definition.get("document_type")
-	return doctype if isinstance(doctype, str) else None
-
-
-# the endpoints that take an ad-hoc chart or number card definition as JSON
-DEFINITION_METHODS = (
-	"/api/method/frappe.desk.doctype.dashboard_chart.",
-	"/api/method/frappe.desk.doctype.number_card.",
-)
-
-
-def posted_definition() -> dict:
-	"""An ad-hoc dashboard chart or number card posted as JSON (``chart`` / ``doc``) with its document type
-	(only read for the chart and card endpoints: other requests' ``doc`` is a whole document)."""
-	if not frappe.request.path.startswith(DEFINITION_METHODS):
-		return {}
-	for key in ("chart", "doc"):
-		try:
-			value = frappe.parse_json(frappe.form_dict.get(key))
-		except ValueError:
-			continue
-		if isinstance(value, dict) and value.get("document_type"):
-			return value
-	return {}
-
-
-def check_unreadable_filters(doctype: str | None, definition: dict) -> None:
-	"""Refuse filtering / sorting / grouping by a field the user may not read."""
-	if doctype not in DEPARTMENT_DOCTYPES or frappe.session.user == "Administrator":
-		return
-	hidden = unreadable_fields(doctype)
-	if not hidden:
-		return
-	text = " ".join(
-		[str(frappe.form_dict.get(key) or "") for key in QUERY_KEYS]
-		+ [str(definition.get(key) or "") for key in ("filters_json", "aggregate_function_based_on")]
-	)
-	used = sorted(f for f in hidden if f in text)
-	if used:
-		frappe.throw(
-			_("You may not filter, sort or group by {0}.").format(
-				", ".join(_(frappe.get_meta(doctype).get_label(f)) for f in used)
-			),
-			frappe.PermissionError,
-			title=_("Not permitted"),
-		)
-
-
+# words of a column expression that are no column, and Frappe's pseudo-columns (the sidebar's "Assigned To")
+PSEUDO_COLUMNS = frozenset({*args_.AGGREGATES, "as", "distinct", "assigned_to", "_aggregate_column"})
+ORDER_KEYS = frozenset({"order_by", "group_by", "sort_by", "sort_field"})
+PAGING_KEYS = ("start", "page_length", "limit_start", "limit_page_length", "limit")
 JSON_KEYS = ("filters", "or_filters", "fields", "current_filters", "filter_fields")
-# a column, optionally `tab...`-qualified, with an optional direction; several separated by commas
-SAFE_ORDER = re.compile(
-	r"^\s*(`?[\w ]+`?\.)?`?\w+`?(\s+(asc|desc))?(\s*,\s*(`?[\w ]+`?\.)?`?\w+`?(\s+(asc|desc))?)*\s*$", re.I
-)
+DATE_TYPES = ("Date", "Datetime")
+TEXT_OPERATORS = ("like", "not like", "is", "timespan", "descendants of", "ancestors of")
 
 
 def refuse(message: str, exc=frappe.ValidationError) -> None:
 	frappe.throw(message, exc, title=_("Invalid request"))
+
+
+def refuse_field(doctype: str, fieldname: str) -> None:
+	label = (
+		frappe.get_meta(doctype).get_label(fieldname) if frappe.db.exists("DocType", doctype) else fieldname
+	)
+	frappe.throw(
+		_("You may not read, filter, sort or group by {0} of {1}.").format(_(label), _(doctype)),
+		frappe.PermissionError,
+		title=_("Not permitted"),
+	)
+
+
+class Fields:
+	"""What the session user may not read, per doctype (lower-cased field names), for one request."""
+
+	def __init__(self):
+		self.user = frappe.session.user
+		self._hidden: dict[str, set[str]] = {}
+		self._names: dict[str, str] | None = None
+
+	def hidden(self, doctype: str) -> set[str]:
+		if doctype not in self._hidden:
+			self._hidden[doctype] = {f.lower() for f in unreadable_fields(doctype, self.user)}
+		return self._hidden[doctype]
+
+	def doctype_named(self, text: str) -> str | None:
+		"""The doctype whose table a ``tabX`` qualifier (any letter case) names."""
+		if self._names is None:
+			self._names = {d.lower(): d for d in frappe.get_all("DocType", pluck="name")}
+		return self._names.get(text[3:] if text.startswith("tab") else text)
+
+
+def request_doctypes(args: dict) -> list[str]:
+	"""The doctypes a request is about: REST's /api/resource/<doctype> and every doctype argument (any depth)."""
+	found = []
+	path = frappe.request.path
+	if path.startswith("/api/resource/"):
+		parts = path.split("/")  # Werkzeug's path is decoded already
+		if len(parts) > 3:
+			found.append(parts[3])
+	for key, value, _holder in args_.entries(args):
+		if key in args_.DOCTYPE_KEYS and isinstance(value, str):
+			found.append(value)
+	return [d for d in dict.fromkeys(found) if d and frappe.db.exists("DocType", d)]
+
+
+def field_of(doctype: str, name: str):
+	"""The docfield `name` (any letter case) of `doctype`, or None."""
+	meta = frappe.get_meta(doctype)
+	return meta.get_field(name) or next((df for df in meta.fields if df.fieldname.lower() == name), None)
+
+
+def check_reference(
+	fields: Fields, doctypes: list[str], qualifier: str | None, name: str, strict: bool
+) -> None:
+	"""One (qualifier, name) a request names, against the doctypes it is about."""
+	if qualifier is None:
+		for doctype in doctypes:
+			if name in fields.hidden(doctype):
+				refuse_field(doctype, name)
+		return
+	if qualifier.startswith("tab"):
+		target = fields.doctype_named(qualifier)
+		if target is None:
+			if strict:
+				refuse(_("{0} is not a table of this list.").format(qualifier))
+			return
+		if name in fields.hidden(target):
+			refuse_field(target, name)
+		joined = {*doctypes, *(df.options for d in doctypes for df in frappe.get_meta(d).get_table_fields())}
+		if target in GUARDED_DOCTYPES and target not in joined:
+			refuse(_("{0} is not a table of this list.").format(_(target)), frappe.PermissionError)
+		return
+	for doctype in doctypes:
+		df = field_of(doctype, qualifier)
+		if df is None or df.fieldtype not in ("Link", "Table", "Table MultiSelect"):
+			continue
+		target = df.options
+		if name in fields.hidden(target):
+			refuse_field(target, name)
+		if df.fieldtype == "Link" and target in GUARDED_DOCTYPES and not reads_every(target):
+			frappe.throw(
+				_("You may not read {0} of the linked {1} here.").format(name, _(target)),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
+		return
+	if strict:
+		refuse(_("{0} is not a field of this list.").format(qualifier))
+
+
+def reads_every(doctype: str) -> bool:
+	"""Whether the user may read every record of a protected doctype (a linked column is joined without the
+	record's own rule)."""
+	if frappe.session.user == "Administrator":
+		return True
+	if not (frappe.has_permission(doctype, "read") or frappe.has_permission(doctype, "select")):
+		return False
+	return not (doctype in DEPARTMENT_DOCTYPES and is_restricted())
+
+
+def check_column(fields: Fields, doctypes: list[str], expression: str) -> None:
+	"""On a protected doctype every text of a column key is one existing column (or an aggregate of one)."""
+	if not args_.is_field_expression(expression):
+		refuse(_("{0} may only name columns: {1}").format(_("Fields"), frappe.bold(str(expression)[:80])))
+	for qualifier, name in args_.references(expression):
+		if name in STANDARD or name in PSEUDO_COLUMNS or expression_alias(expression, name):
+			continue
+		if qualifier is None:
+			known = any(field_of(d, name) for d in doctypes)
+		elif qualifier.startswith("tab"):
+			target = fields.doctype_named(qualifier)
+			known = target is not None and field_of(target, name) is not None
+		else:
+			link = next((df for d in doctypes if (df := field_of(d, qualifier))), None)
+			known = link is not None and link.options and field_of(link.options, name) is not None
+		if not known:
+			refuse(_("{0} is not a field of {1}.").format(frappe.bold(name), _(doctypes[0])))
+
+
+def expression_alias(expression: str, name: str) -> bool:
+	lowered = expression.lower()
+	return " as " in lowered and lowered.rsplit(" as ", 1)[1].strip(" `") == name
+
+
+def check_condition(doctypes: list[str], condition: tuple, strict: bool) -> None:
+	"""One filter condition on a protected doctype: an existing field, a known operator, a scalar value (or a
+	list of them), a date that is a date."""
+	doctype, fieldname, operator, value = condition
+	if fieldname is None or not isinstance(fieldname, str):
+		refuse(_("A filter must be a field, an operator and a value."))
+	if not strict:
+		return
+	if not isinstance(operator, str) or not args_.filter_value_ok(value):
+		refuse(_("Filter on {0}: the value must be text, a number or a list of them.").format(fieldname))
+	target = doctype if isinstance(doctype, str) and doctype else doctypes[0]
+	if "." in fieldname:  # only `tabX`.`field` of the list's own tables; Frappe makes a link path invalid SQL
+		qualifier, _dot, fieldname = fieldname.partition(".")
+		target = Fields().doctype_named(qualifier.strip("` ").lower())
+		if target not in {
+			*doctypes,
+			*(df.options for d in doctypes for df in frappe.get_meta(d).get_table_fields()),
+		}:
+			refuse(_("{0} is not a table of this list.").format(frappe.bold(qualifier[:80])))
+	base = fieldname.strip("` ").lower()
+	if base in STANDARD:
+		return
+	if not frappe.db.exists("DocType", target):
+		refuse(_("{0} is not a doctype.").format(frappe.bold(str(target)[:80])))
+	df = field_of(target, base)
+	if df is None:
+		refuse(_("{0} is not a field of {1}.").format(frappe.bold(fieldname[:80]), _(target)))
+	if df.fieldtype in DATE_TYPES and operator.lower() not in TEXT_OPERATORS:
+		for item in value if isinstance(value, list) else [value]:
+			if item not in (None, "") and not valid_date(item):
+				refuse(_("{0} is not a valid date: {1}").format(_(df.label), frappe.bold(str(item)[:40])))
+
+
+def valid_date(value) -> bool:
+	try:
+		return get_datetime(value) is not None
+	except (TypeError, ValueError, OverflowError):
+		return False
+
+
+def check_fields(args: dict, doctypes: list[str]) -> None:
+	"""Every field the request shows, filters, sorts or groups by, against what the user may read."""
+	fields = Fields()
+	strict = any(d in GUARDED_DOCTYPES for d in doctypes)
+	for key, value, _holder in args_.entries(args):
+		if key in args_.FIELD_KEYS:
+			for text in args_.texts(value):
+				if strict and key in COLUMN_KEYS and doctypes:
+					check_column(fields, doctypes, text)
+				if strict and key in ORDER_KEYS and not args_.is_order(text):
+					refuse(_("{0} may only name columns.").format(key))
+				for qualifier, name in args_.references(text):
+					check_reference(fields, doctypes, qualifier, name, strict and key in COLUMN_KEYS)
+		elif key in args_.FILTER_KEYS:
+			for condition in args_.conditions(value):
+				check_condition(doctypes, condition, strict and bool(doctypes))
+				texts = [condition[1]] if isinstance(condition[1], str) else []
+				if condition[1] is None and isinstance(condition[3], str):
+					texts = [condition[3]]
+				for text in texts:
+					for qualifier, name in args_.references(text):
+						check_reference(fields, doctypes, qualifier, name, False)
+
+
+def check_parent(args: dict, path: str) -> None:
+	"""``parent`` / ``parent_doctype`` of a list: only a child table's own parent (Frappe 15 fails on another)."""
+	parts = path.split("/")
+	doctype = parts[3] if path.startswith("/api/resource/") and len(parts) > 3 else args.get("doctype")
+	if not isinstance(doctype, str) or doctype not in RULES or RULES[doctype].kind in ("config", "company"):
+		return
+	for key in ("parent", "parent_doctype"):
+		if key in args and args[key] != RULES[doctype].parent:
+			refuse(_("{0} has no parent {1}.").format(_(doctype), frappe.bold(str(args[key])[:80])))
 
 
 def check_json_arguments() -> None:
@@ -113,6 +257,19 @@ def check_json_arguments() -> None:
 				refuse(_("{0} is not valid JSON.").format(key))
 
 
+def check_paging(args: dict) -> None:
+	for key in PAGING_KEYS:
+		value = args.get(key)
+		if value in (None, ""):
+			continue
+		try:
+			number = int(str(value))
+		except ValueError:
+			number = -1
+		if number < 0:
+			refuse(_("{0} must be a whole number, 0 or more.").format(key))
+
+
 def check_rest_body() -> None:
 	path = frappe.request.path
 	if frappe.request.method in ("POST", "PUT") and path.startswith("/api/resource/"):
@@ -120,22 +277,20 @@ def check_rest_body() -> None:
 			refuse(_("The request body must be one JSON object."))
 
 
-def check_sorting(doctype: str | None) -> None:
-	if doctype not in GUARDED_DOCTYPES:
-		return
-	for key in ("order_by", "group_by", "sort_by"):
-		value = frappe.form_dict.get(key)
-		if isinstance(value, str) and value.strip() and not SAFE_ORDER.match(value):
-			refuse(_("{0} may only name columns.").format(key))
-
-
 def guard_request() -> None:
 	"""before_request: the checks of this module's docstring."""
 	if not getattr(frappe.local, "request", None):
 		return
+	path = frappe.request.path
+	if not path.startswith("/api/"):
+		return
 	check_json_arguments()
 	check_rest_body()
-	definition = posted_definition()
-	doctype = request_doctype(definition)
-	check_sorting(doctype)
-	check_unreadable_filters(doctype, definition)
+	args = args_.decode(dict(frappe.form_dict))
+	check_paging(args)
+	if frappe.session.user == "Administrator":
+		return
+	check_parent(args, path)
+	doctypes = request_doctypes(args)
+	check_fields(args, doctypes)
+	check_named_documents(args, path)

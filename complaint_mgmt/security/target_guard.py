@@ -1,0 +1,86 @@
+"""Documents a request names must be documents the user may read, before any endpoint runs.
+
+Frappe 15's generic endpoints (like, tags, comments, assignments, follow, shares, bulk update, ``set_value``,
+``run_doc_method``, saves, deletes, ...) check permissions each in its own way, some not at all
+(``frappe.desk.like.toggle_like`` stores a like and a "Liked" comment on any document; ``tag.add_tag`` fails
+with an IndexError that hides the refusal; ``frappe.client.save`` reports another department's ``modified``
+before any check). Deny by default: whatever the method, a protected document (security/registry.py) named by a
+doctype argument and a name argument (any depth of the decoded arguments, REST's /api/resource/<doctype>/<name>
+too) must exist and be readable by the user, else the request is refused with one message, the same for a
+document that does not exist (no name oracle).
+"""
+
+import frappe
+from frappe import _
+
+from complaint_mgmt.security import arguments as args_
+from complaint_mgmt.security.permissions import can_read_target
+from complaint_mgmt.security.registry import GUARDED_DOCTYPES, RULES
+
+# A doctype key and the keys of the same dict that name documents of that doctype (a dict with a "doctype" is
+# itself a document: its name; a child row names its parent by parenttype and parent).
+PAIRS = {
+	"doctype": ("name", "docname", "doc_name", "docnames", "names", "items"),
+	"dt": ("dn", "docname", "name", "docs"),
+	"doc_type": ("docname", "name"),
+	"reference_doctype": ("reference_name", "reference_docname"),
+	"reference_type": ("reference_name",),
+	"ref_doctype": ("ref_docname", "docname"),
+	"document_type": ("document_name",),
+	"share_doctype": ("share_name",),
+	"parenttype": ("parent",),
+}
+# Methods that decide themselves, per document, for users without a role on it (the customer's own complaint
+# through the web form: Frappe checks the owner there; complaint_mgmt.security.overrides trims what it returns).
+OWN_CHECKS = frozenset(
+	{
+		"/api/method/frappe.website.doctype.web_form.web_form.get_form_data",
+		"/api/method/frappe.website.doctype.web_form.web_form.accept",
+	}
+)
+
+
+def named_documents(args: dict, path: str) -> list[tuple[str, str]]:
+	"""Every (doctype, name) of a protected doctype the decoded request names."""
+	found = []
+	parts = path.split("/")
+	if path.startswith("/api/resource/") and len(parts) > 4:
+		found.append((parts[3], "/".join(parts[4:])))
+	holders = [args] + [value for _key, value, _holder in args_.entries(args) if isinstance(value, dict)]
+	for holder in holders:
+		if holder.get("__islocal") or (
+			holder.get("__unsaved") and str(holder.get("name", "")).startswith("new-")
+		):
+			continue
+		for doctype_key, name_keys in PAIRS.items():
+			doctype = holder.get(doctype_key)
+			if isinstance(doctype, str) and doctype in GUARDED_DOCTYPES:
+				found.extend((doctype, name) for key in name_keys for name in names(holder.get(key)))
+	return list(dict.fromkeys(found))
+
+
+def names(value) -> list[str]:
+	values = value if isinstance(value, list) else [value]
+	return [v for v in values if isinstance(v, str) and v]
+
+
+def readable(doctype: str, name: str) -> bool:
+	if not frappe.db.exists(doctype, name):
+		return False
+	if RULES[doctype].kind == "child":
+		return can_read_target(doctype, name)
+	return bool(frappe.has_permission(doctype, "read", doc=name))
+
+
+def check_named_documents(args: dict, path: str) -> None:
+	if path in OWN_CHECKS:
+		return
+	for doctype, name in named_documents(args, path):
+		if not readable(doctype, name):
+			frappe.clear_messages()
+			frappe.flags.has_permission_check_logs = []
+			frappe.throw(
+				_("You may not read or change this {0}, or it does not exist.").format(_(doctype)),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
