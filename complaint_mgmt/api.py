@@ -2,6 +2,7 @@
 
 from complaint_mgmt.loop.actions import *  # noqa: F403  (the actions: transfer, acknowledge, reply, ...)
 from complaint_mgmt.loop.actions import actions, earlier_complaints  # noqa: F401
+from complaint_mgmt.loop.appeals import appeal_notice, decide_appeal  # noqa: F401
 from complaint_mgmt.loop.desk import form_status, receiver_query  # noqa: F401
 from complaint_mgmt.loop.history_import import download_template, import_history  # noqa: F401
 from complaint_mgmt.loop.review import regrade, reject_closure  # noqa: F401

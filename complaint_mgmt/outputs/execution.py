@@ -22,6 +22,7 @@ def execute_notice(doc) -> None:
 		frappe.throw(_("Only a submitted penalty notice can be marked executed."), title=_("Not allowed"))
 	if doc.executed:
 		frappe.throw(_("Penalty notice {0} is already executed.").format(doc.name), title=_("Not allowed"))
+	doc.refuse_execution_under_appeal()
 	# db_set, not save(): updating a submitted document through save() needs the Submit permission, which the
 	# executor does not (and should not) have; the roles and the write permission were checked above.
 	doc.db_set({"executed": 1, "executed_on": now_datetime(), "executed_by": frappe.session.user})
@@ -40,7 +41,8 @@ def mark_executed(notice: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def mark_bulletin_executed(bulletin: str) -> int:
-	"""Mark every not yet executed notice of a signed bulletin's week executed; returns how many."""
+	"""Mark every not yet executed notice of a signed bulletin's week executed, except those under appeal
+	(they wait for the decision); returns how many."""
 	check_executor()
 	doc = frappe.get_doc("Complaint Penalty Bulletin", bulletin)
 	doc.check_permission("read")
@@ -51,6 +53,7 @@ def mark_bulletin_executed(bulletin: str) -> int:
 		filters=[
 			["docstatus", "=", 1],
 			["executed", "=", 0],
+			["appeal_status", "!=", "Open"],
 			["department", "is", "set"],
 			["issued_on", ">=", get_datetime(doc.week_start)],
 			["issued_on", "<", get_datetime(add_days(doc.week_end, 1))],

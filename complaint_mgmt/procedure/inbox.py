@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from complaint_mgmt.procedure.appeals import DECIDED_STEP, FILED_STEP
 from complaint_mgmt.procedure.transitions import TERMINAL_STATUSES, WAITING
 
 # Who takes a step: the service center (the complaint's specialist), the department's receiver (who signs the
@@ -96,11 +97,16 @@ def actor_users(actor: str, lookup: Callable[[str], list[str]]) -> list[str]:
 	return []
 
 
+# steps of the log that do not change whose turn it is
+SIDE_ACTIONS = frozenset({"Regrade", FILED_STEP, DECIDED_STEP})
+
+
 def last_action(actions: Iterable[str | None]) -> str | None:
-	"""The last procedure action of a step log, skipping Regrade (it does not change whose turn it is)."""
+	"""The last procedure action of a step log, skipping Regrade and the appeals of penalty notices (they do not
+	change whose turn it is)."""
 	found = None
 	for action in actions:
-		if action and action != "Regrade":
+		if action and action not in SIDE_ACTIONS:
 			found = action
 	return found
 

@@ -61,6 +61,7 @@ APP_RULES: dict[str, Rule] = {
 	"Complaint": Rule(DEPARTMENT),
 	"Complaint Transfer Record": Rule(DEPARTMENT),
 	"Complaint Penalty Notice": Rule(DEPARTMENT),
+	"Complaint Penalty Appeal": Rule(DEPARTMENT),
 	"Complaint Reply": child("Complaint"),
 	"Complaint Step": child("Complaint"),
 	"Complaint Escalation": child("Complaint"),

@@ -23,7 +23,10 @@ RULE_MODULES = (
 	"authority.py",
 	"corrective_action.py",
 	"retention_rules.py",
+	"appeals.py",
 )
+# the pure modules' refusals: RuleError and its subclasses raised by name
+RULE_ERRORS = ("RuleError", "NotPermitted")
 
 
 def rule_messages() -> set[str]:
@@ -35,7 +38,7 @@ def rule_messages() -> set[str]:
 		for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
 			if (
 				isinstance(node, ast.Call)
-				and getattr(node.func, "id", None) == "RuleError"
+				and getattr(node.func, "id", None) in RULE_ERRORS
 				and node.args
 				and isinstance(node.args[0], ast.Constant)
 				and isinstance(node.args[0].value, str)

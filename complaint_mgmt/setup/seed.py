@@ -64,7 +64,11 @@ CATEGORIES = (
 SERVICE_CENTER = "Customer Service Center"
 # Link defaults of Complaint Settings: set here, not in the JSON, because Frappe saves Singles with their JSON
 # defaults before after_install has created the grades and categories they point to.
-SETTINGS_LINKS = {"default_grade": "General", "default_category": "Product Quality"}
+SETTINGS_LINKS = {
+	"default_grade": "General",
+	"default_category": "Product Quality",
+	"appeal_decider_role": "Complaint Bulletin Approver",  # a seeded role (ROLES)
+}
 
 
 def seed_all() -> None:

@@ -42,6 +42,12 @@ TEST_USERS = {
 	"cm-tier-2@example.com": ("Complaint Store Manager",),
 	"cm-tier-3@example.com": ("Complaint Vice President",),
 	"cm-sysmgr-retention@example.com": ("System Manager",),  # test_retention.py
+	# penalty appeals (test_appeals.py)
+	"cm-appeal-mgr@example.com": ("Complaint Department Manager",),
+	"cm-appeal-member@example.com": ("Complaint Handler",),
+	"cm-appeal-other-mgr@example.com": ("Complaint Department Manager",),
+	"cm-appeal-gm@example.com": ("Complaint Bulletin Approver",),
+	"cm-appeal-executor@example.com": ("Complaint Penalty Executor",),
 }
 
 

@@ -21,8 +21,12 @@ frappe.ui.form.on("Complaint Penalty Notice", {
 				"red"
 			);
 		}
+		if (frm.doc.appeal_status === "Open") {
+			frm.dashboard.set_headline(__("Under appeal: the notice is executed once the appeal is decided."), "orange");
+		}
+		show_appeal_actions(frm);
 		const executor = ["Complaint Penalty Executor", "System Manager"].some((r) => frappe.user.has_role(r));
-		if (frm.doc.docstatus === 1 && !frm.doc.executed && executor) {
+		if (frm.doc.docstatus === 1 && !frm.doc.executed && frm.doc.appeal_status !== "Open" && executor) {
 			// the executor has no Submit right: the server action marks the notice (execution.mark_executed)
 			frm.add_custom_button(__("Mark Executed"), () =>
 				frappe
@@ -60,3 +64,29 @@ frappe.ui.form.on("Complaint Penalty Notice", {
 		);
 	},
 });
+
+// Appeals (issue 18): the department's manager appeals a notice (complaint_mgmt.api.appeal_notice); whoever may
+// read appeals opens the notice's appeal. The server checks every rule (late, second, other department).
+function show_appeal_actions(frm) {
+	if (frm.doc.appeal_status && frappe.model.can_read("Complaint Penalty Appeal")) {
+		frm.add_custom_button(__("Appeal"), () =>
+			frappe.set_route("List", "Complaint Penalty Appeal", { notice: frm.doc.name })
+		);
+		return;
+	}
+	if (frm.doc.docstatus !== 1 || frm.doc.executed || frm.doc.appeal_status || !frm.doc.department) return;
+	frappe.db.get_value("Complaint Department", frm.doc.department, "manager").then(({ message }) => {
+		if (!message || message.manager !== frappe.session.user) return;
+		frm.add_custom_button(__("Appeal"), () =>
+			frappe.prompt(
+				{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+				(values) =>
+					frappe
+						.xcall("complaint_mgmt.api.appeal_notice", { notice: frm.doc.name, reason: values.reason })
+						.then((appeal) => frappe.set_route("Form", "Complaint Penalty Appeal", appeal.name)),
+				__("Appeal Penalty Notice"),
+				__("Appeal")
+			)
+		);
+	});
+}

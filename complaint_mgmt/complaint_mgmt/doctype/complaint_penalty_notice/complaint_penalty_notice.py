@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
-from complaint_mgmt.procedure import rules
+from complaint_mgmt.procedure import appeals, rules
 
 
 class ComplaintPenaltyNotice(Document):
@@ -20,6 +20,8 @@ class ComplaintPenaltyNotice(Document):
 
 		amended_from: DF.Link | None
 		amount: DF.Currency
+		appeal_decision: DF.SmallText | None
+		appeal_status: DF.Literal["", "Open", "Upheld", "Annulled", "Reduced"]
 		base_amount: DF.Currency
 		breach_key: DF.Data | None
 		breach_type: DF.Literal["Transfer", "First Reply", "Close", "Monthly Repeat", "Return Visit"]
@@ -74,6 +76,8 @@ class ComplaintPenaltyNotice(Document):
 				title=_("Invalid amount"),
 			)
 		self.amount = flt(self.base_amount) * flt(self.multiplier)
+		if self.flags.appeal_amount is not None:
+			self.amount = flt(self.flags.appeal_amount)  # an appeal's reduction (loop/appeals.amend_notice)
 
 	def set_breach_key(self):
 		"""One live notice per (complaint, breach type, period): a unique column, emptied on cancel."""
@@ -81,6 +85,7 @@ class ComplaintPenaltyNotice(Document):
 			self.breach_key = f"{self.complaint}|{self.breach_type}|{self.period or 0}"
 
 	def set_execution(self):
+		self.validate_not_under_appeal()
 		if self.executed and self.docstatus != 1:
 			frappe.throw(_("Only a submitted penalty notice can be marked executed."), title=_("Not allowed"))
 		if self.executed and not self.executed_on:
@@ -90,6 +95,23 @@ class ComplaintPenaltyNotice(Document):
 			self.executed_on = None
 			self.executed_by = None
 
+	def validate_not_under_appeal(self):
+		if self.executed:
+			self.refuse_execution_under_appeal()
+
+	def refuse_execution_under_appeal(self):
+		"""A notice under appeal is executed once the appeal is decided (outputs/execution.py asks too)."""
+		if self.appeal_status == appeals.OPEN:
+			frappe.throw(
+				_(
+					"Penalty notice {0} is under appeal: it can be executed once the appeal is decided."
+				).format(self.name),
+				title=_("Not allowed"),
+			)
+
+	def before_update_after_submit(self):
+		self.validate_not_under_appeal()
+
 	def set_title(self, customer: str | None = None, customer_known: bool = False):
 		if not customer_known:
 			customer = (
@@ -98,6 +120,13 @@ class ComplaintPenaltyNotice(Document):
 		self.title = notice_title(self.department, self.breach_type, self.period, self.complaint, customer)
 
 	def before_cancel(self):
+		if self.appeal_status == appeals.OPEN and not self.flags.appeal_decision:
+			frappe.throw(
+				_("Penalty notice {0} is under appeal: the appeal's decision annuls or reduces it.").format(
+					self.name
+				),
+				title=_("Not allowed"),
+			)
 		if not (self.cancel_reason or "").strip():
 			frappe.throw(_("Give a reason to cancel a penalty notice."), title=_("Cancel reason missing"))
 		if self.executed:

@@ -12,7 +12,7 @@ from complaint_mgmt.engine import recompute
 from complaint_mgmt.loop import adapters, intake_limits, tier_roles, workflow
 from complaint_mgmt.outputs import weekly
 from complaint_mgmt.outputs.weekly_mail import address_list
-from complaint_mgmt.procedure import authority, calendar_hours, retention_rules
+from complaint_mgmt.procedure import appeals, authority, calendar_hours, retention_rules
 
 HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
@@ -37,6 +37,9 @@ class ComplaintSettings(Document):
 			ComplaintWorkingWindow,
 		)
 
+		appeal_days: DF.Int
+		appeal_decider_role: DF.Link | None
+		appeal_decision_days: DF.Int
 		channel_targets: DF.Table[ComplaintChannelTarget]
 		compensation_tiers: DF.Table[ComplaintCompensationTier]
 		default_category: DF.Link | None
@@ -81,6 +84,7 @@ class ComplaintSettings(Document):
 		self.validate_recipients()
 		self.validate_default_grade()
 		self.validate_intake_limits()
+		self.validate_appeals()
 
 	def validate_positive_numbers(self):
 		for field in (
@@ -187,6 +191,18 @@ class ComplaintSettings(Document):
 				).format(frappe.bold(escape_html(self.trusted_proxy_ip_header))),
 				title=_("Invalid setting"),
 			)
+
+	def validate_appeals(self):
+		"""Empty appeal settings take their defaults (settings saved before the fields existed); days >= 1."""
+		for field, default in appeals.SETTING_DEFAULTS.items():
+			if self.get(field) in (None, "", 0):
+				self.set(field, default)
+		for field in ("appeal_days", "appeal_decision_days"):
+			if cint(self.get(field)) < 1:
+				frappe.throw(
+					_("{0} must be at least 1.").format(_(self.meta.get_label(field))),
+					title=_("Invalid setting"),
+				)
 
 	def recipient_list(self) -> list[str]:
 		text = (self.weekly_report_recipients or "").replace(",", "\n")
