@@ -5,6 +5,7 @@ import json
 
 import frappe
 import pytest
+from frappe.core.doctype.communication.communication import Communication
 from frappe.email.receive import InboundMail
 from frappe.website.doctype.web_form.web_form import accept
 from werkzeug.test import EnvironBuilder
@@ -193,6 +194,9 @@ def test_a_refused_mail_does_not_break_the_mail_pull_job(account, monkeypatch): 
 	with monkeypatch.context() as patch:
 		patch.setattr(type(account), "get_inbound_mails", lambda self: mails)
 		patch.setattr(frappe.db, "rollback", lambda *a, **k: pytest.fail("the mail job rolled back"))
+		# Frappe mails each inbound mail to the complaint's assignees (here every specialist, who holds the
+		# new complaint's ToDo), and the test site has no outgoing account: not what this test is about
+		patch.setattr(Communication, "send_email", lambda self, *a, **k: None)
 		account.receive()  # EmailAccount.receive raises when a mail fails
 	assert count(contact_email="li.lei@example.com") == 1
 	assert frappe.db.count("Communication", {"message_id": ("like", "j%@example.com")}) == 3
