@@ -54,13 +54,18 @@ link_app() {
 	sed -i '/^$/d' "$BENCH/sites/apps.txt"
 }
 
+# The MariaDB admin user Frappe creates and drops sites with (its password: "root_password", same file).
+db_root_login() {
+	"$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("root_login") or "root")' \
+		"$BENCH/sites/common_site_config.json"
+}
+
 ensure_site() {
 	local site=$1
 	if [ ! -f "$BENCH/sites/$site/site_config.json" ]; then
 		step "Creating site $site"
 		local root_login
-		root_login=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("root_login") or "root")' \
-			"$BENCH/sites/common_site_config.json")
+		root_login=$(db_root_login)
 		frappe_cli new-site "$site" --admin-password "${ADMIN_PASSWORD:-admin}" --db-root-username "$root_login" </dev/null \
 			|| die "Could not create site $site. Frappe needs MariaDB admin credentials without a prompt:
        put \"root_login\" and \"root_password\" of a MariaDB admin user into $BENCH/sites/common_site_config.json."
