@@ -22,6 +22,9 @@ from complaint_mgmt.security.registry import permission_hooks as _permission_hoo
 
 permission_query_conditions, has_permission = _permission_hooks()
 
+# Jinja methods of the print formats: a notice's "Why this notice" in the print's language (engine/notice_why.py)
+jinja = {"methods": ["complaint_mgmt.engine.notice_why.notice_why"]}
+
 # Frappe 15 endpoints that apply no (or too little) permission to the app's data: checked wrappers that call
 # Frappe's own function (each names its gap in complaint_mgmt/overrides.py)
 override_whitelisted_methods = {

@@ -19,7 +19,7 @@ from datetime import datetime
 import frappe
 from frappe.utils import flt, get_datetime, now_datetime
 
-from complaint_mgmt.engine import sweep_batch
+from complaint_mgmt.engine import notice_why, sweep_batch
 from complaint_mgmt.engine.state import clock_state, sweep_settings
 from complaint_mgmt.loop import adapters
 from complaint_mgmt.procedure import clocks, rules, sweep_rules
@@ -62,6 +62,7 @@ class SweepContext:
 	settings: sweep_rules.SweepSettings
 	multiplier: float
 	service_center: str | None
+	language: str = "en"  # the site's: the notices' stored explanation
 	managers: dict[str, str | None] = field(default_factory=dict)
 
 	def manager(self, department: str | None) -> str | None:
@@ -80,6 +81,7 @@ def _context(now: datetime) -> SweepContext:
 		settings=sweep_settings(settings),
 		multiplier=flt(settings.monthly_multiplier) or 2,
 		service_center=frappe.db.get_value("Complaint Department", {"is_service_center": 1}, "name"),
+		language=notice_why.site_language(),
 	)
 
 

@@ -21,6 +21,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, get_datetime
 
+from complaint_mgmt.engine import notice_why
 from complaint_mgmt.loop import adapters
 from complaint_mgmt.loop.naming import reserve_names
 from complaint_mgmt.loop.notify import NotificationBatch, insert_documents
@@ -37,9 +38,10 @@ def responsible(doc, clock: str, at: datetime, ctx) -> tuple[str | None, str | N
 	return ctx.service_center, doc.specialist or None
 
 
-def build_notice(doc, event: sweep_rules.Event, ctx):
+def build_notice(doc, event: sweep_rules.Event, ctx, escalation=None):
 	"""The submitted penalty notice of a breach or monthly repeat, checked and complete but not inserted yet
-	(built at once: the grade and amounts of this moment)."""
+	(built at once: the grade and amounts of this moment), with how it was reached (`escalation`: the log row
+	of this close breach's escalation, applied first)."""
 	breach_type = sweep_rules.REPEAT if event.kind == sweep_rules.REPEAT else event.clock
 	department, user = responsible(doc, event.clock, event.at, ctx)
 	if not department:
@@ -68,6 +70,7 @@ def build_notice(doc, event: sweep_rules.Event, ctx):
 			"docstatus": 1,  # notices are issued submitted
 		}
 	)
+	notice_why.set_sweep_computation(notice, doc, event, ctx, escalation)
 	# The controller's validate, with the customer's name of the locked complaint (no query per notice). Its
 	# links come from the locked complaint, the settings or the grade table: nothing for link checks to find.
 	notice.apply_rules(customer_name=doc.customer_name, customer_known=True)

@@ -198,7 +198,8 @@ def handle(doc, ctx) -> Handled:
 				done.counts["escalations"] += int(escalation is not None)
 		else:
 			doc.repeat_periods_issued = max(cint(doc.repeat_periods_issued), event.period)
-		done.notices.append((notices.build_notice(doc, event, ctx), doc))
+		row = escalation if _escalates(event) else None
+		done.notices.append((notices.build_notice(doc, event, ctx, row), doc))
 	_record(doc, before, escalation)
 	return done
 

@@ -53,3 +53,50 @@ def rollback(site_connection, monkeypatch):
 	frappe.set_user("Administrator")
 	frappe.db.rollback()
 	clear_app_caches()
+
+
+# Every notice a site test creates is verified before the test's rollback (issue 18): its stored computation must
+# agree with the recomputation from the complaint's history (complaint_mgmt.api.verify_notices' check). A test that
+# makes a history on purpose inconsistent says so with @pytest.mark.notices_unverified("why").
+NOTICES_VERIFIED = {"checked": 0, "tests": 0}
+
+
+@pytest.fixture(autouse=True)
+def verify_notices_of_the_test(rollback, request):
+	from frappe.utils import now_datetime
+
+	from complaint_mgmt.engine import notice_why
+
+	started = now_datetime()
+	yield
+	if request.node.get_closest_marker("notices_unverified"):
+		return
+	frappe.set_user("Administrator")
+	notices = frappe.get_all(
+		"Complaint Penalty Notice",
+		filters=[["creation", ">=", started], ["computation", "is", "set"]],
+		fields=notice_why.NOTICE_FIELDS,
+	)
+	if not notices:
+		return
+	frappe.local.complaint_grades = None
+	frappe.clear_document_cache("Complaint Settings")
+	checked, differing = notice_why.check(notices)
+	NOTICES_VERIFIED["checked"] += checked
+	NOTICES_VERIFIED["tests"] += 1
+	assert differing == [], "notices whose computation differs from the history"
+
+
+def pytest_configure(config):
+	config.addinivalue_line(
+		"markers", "notices_unverified(reason): the test makes a notice's history inconsistent"
+	)
+
+
+def pytest_terminal_summary(terminalreporter):
+	if NOTICES_VERIFIED["tests"]:
+		terminalreporter.write_line(
+			"penalty notices verified against their complaints' history: {checked} in {tests} tests, 0 differ".format(
+				**NOTICES_VERIFIED
+			)
+		)

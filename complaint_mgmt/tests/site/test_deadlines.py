@@ -255,10 +255,10 @@ def test_a_failing_complaint_is_logged_and_does_not_stop_the_others(people, monk
 	good = make_complaint(received_on=R, specialist=people.specialist)
 	real = engine_notices.build_notice
 
-	def failing(doc, event, ctx):
+	def failing(doc, event, ctx, *escalation):
 		if doc.name == bad.name:
 			raise RuntimeError("boom")
-		return real(doc, event, ctx)
+		return real(doc, event, ctx, *escalation)
 
 	monkeypatch.setattr(engine_notices, "build_notice", failing)
 	result = deadlines.run_sweep(now=R + 4 * H)

@@ -12,6 +12,7 @@ function translated_title(doc) {
 
 frappe.ui.form.on("Complaint Penalty Notice", {
 	refresh(frm) {
+		show_why(frm);
 		if (!frm.is_new() && frm.doc.title) {
 			frm.page.set_title(translated_title(frm.doc));
 		}
@@ -89,4 +90,21 @@ function show_appeal_actions(frm) {
 			)
 		);
 	});
+}
+
+// "Why this notice" (issue 18): how the sweep reached the notice, rendered by the server in the reader's language
+// (__onload.why: a paragraph and a table; engine/notice_why.py).
+function show_why(frm) {
+	const field = frm.get_field("why_html");
+	const why = (frm.doc.__onload || {}).why;
+	if (!field || !why) return;
+	const esc = frappe.utils.escape_html;
+	const rows = (why.rows || [])
+		.map(([label, value]) => `<tr><td class="text-muted" style="width: 30%">${esc(label)}</td><td>${esc(value)}</td></tr>`)
+		.join("");
+	field.$wrapper.html(
+		`<div class="cpn-why"><p>${esc(why.paragraph || "")}</p>` +
+			(rows ? `<table class="table table-bordered table-sm"><tbody>${rows}</tbody></table>` : "") +
+			"</div>"
+	);
 }

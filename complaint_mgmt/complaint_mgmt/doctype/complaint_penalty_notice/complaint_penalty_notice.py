@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
+from complaint_mgmt.engine import notice_why
 from complaint_mgmt.procedure import appeals, rules
 
 
@@ -27,11 +28,13 @@ class ComplaintPenaltyNotice(Document):
 		breach_type: DF.Literal["Transfer", "First Reply", "Close", "Monthly Repeat", "Return Visit"]
 		cancel_reason: DF.SmallText | None
 		complaint: DF.Link
+		computation: DF.JSON | None
 		department: DF.Link
 		due_on: DF.Datetime | None
 		executed: DF.Check
 		executed_by: DF.Link | None
 		executed_on: DF.Datetime | None
+		explanation: DF.LongText | None
 		grade: DF.Link
 		issued_on: DF.Datetime
 		multiplier: DF.Float
@@ -53,6 +56,17 @@ class ComplaintPenaltyNotice(Document):
 		self.set_breach_key()
 		self.set_execution()
 		self.set_title(customer_name, customer_known)
+		self.set_explanation()
+
+	def onload(self):
+		"""The form's "Why this notice", in the reader's language (the stored explanation is the site's)."""
+		self.set_onload("why", notice_why.notice_why(self))
+
+	def set_explanation(self):
+		"""The sweep sets how it reached the notice (engine/notice_why.py) before this runs; a notice issued by
+		hand says that it carries no computation."""
+		if not self.computation and not self.explanation:
+			self.explanation = notice_why.explanation(None, notice_why.site_language(), notice_why.ne.BY_HAND)
 
 	def validate_breach_type(self):
 		if self.breach_type not in rules.BREACH_TYPES:
