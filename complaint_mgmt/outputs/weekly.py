@@ -17,6 +17,7 @@ from frappe.utils import add_days, flt, get_datetime, get_time, getdate, now_dat
 
 from complaint_mgmt.loop import adapters
 from complaint_mgmt.loop.notify import notify
+from complaint_mgmt.outputs import appeal_outputs
 from complaint_mgmt.outputs.weekly_mail import MONTHLY_REPORTS, REPORT_OWNER, WEEKLY_REPORTS
 from complaint_mgmt.procedure import calendar_hours, rules
 
@@ -100,11 +101,16 @@ def live_bulletin(start: datetime.date) -> str | None:
 
 def penalty_totals(start: datetime.date, end: datetime.date) -> list[dict]:
 	"""Per department: the count and amount of the submitted notices issued in [start, end] (cancelled ones
-	have docstatus 2 and drafts 0, so docstatus 1 is exactly "confirmed")."""
+	have docstatus 2 and drafts 0, so docstatus 1 is exactly "confirmed"), and of those under appeal now."""
 	n = frappe.qb.DocType("Complaint Penalty Notice")
 	rows = (
 		frappe.qb.from_(n)
-		.select(n.department, Count("*").as_("notice_count"), Sum(n.amount).as_("amount"))
+		.select(
+			n.department,
+			Count("*").as_("notice_count"),
+			Sum(n.amount).as_("amount"),
+			*appeal_outputs.under_appeal_terms(n),
+		)
 		.where(
 			(n.docstatus == 1)
 			& n.department.isnotnull()
@@ -116,7 +122,13 @@ def penalty_totals(start: datetime.date, end: datetime.date) -> list[dict]:
 		.run(as_dict=True)
 	)
 	return [
-		{"department": r.department, "notice_count": int(r.notice_count), "amount": flt(r.amount, 2)}
+		{
+			"department": r.department,
+			"notice_count": int(r.notice_count),
+			"amount": flt(r.amount, 2),
+			"appeal_count": int(r.appeal_count or 0),
+			"appeal_amount": flt(r.appeal_amount, 2),
+		}
 		for r in rows
 	]
 

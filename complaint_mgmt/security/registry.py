@@ -68,6 +68,7 @@ APP_RULES: dict[str, Rule] = {
 	"Complaint Pause": child("Complaint"),
 	"Complaint Penalty Bulletin": Rule(COMPANY, why="the weekly bulletin is published to every department"),
 	"Complaint Penalty Bulletin Item": child("Complaint Penalty Bulletin"),
+	"Complaint Penalty Bulletin Correction": child("Complaint Penalty Bulletin"),
 	"Complaint Daily Stat": admin(why="pre-counted report rows of every department"),
 	"Complaint Daily Count": admin(why="pre-counted report rows of every department"),
 	"Complaint Daily Root Cause": admin(why="pre-counted report rows of every department"),

@@ -37,6 +37,7 @@ USERS = {
 DEPT_A, DEPT_B = "Browser Dept A", "Browser Dept B"
 MARK = "-BRW"
 COMPENSATION = 30
+ABOVE_TIER = 150  # the Deputy Store Manager's tier: not the approver's
 GOOD_ACTION = "Check every part against the drawing at goods receipt"
 # the overdue complaint and its penalty notice lie in a fixed past week (the bulletin of that week is ours;
 # the HTTP tier uses 2025-03-10)
@@ -127,6 +128,13 @@ def _seed() -> frappe._dict:
 	args = ("Repaired", "Worn seal", GOOD_ACTION, COMPENSATION)
 	as_user("handler_a", api.request_close, s.awaiting_approval, *args)
 	as_user("specialist", api.record_return_visit, s.awaiting_approval, True, "Satisfied" + MARK)
+	# a compensation above the approver's tier (150 > 50): its Actions menu offers neither approve nor reject
+	s.above_tier = new_complaint("Above tier" + MARK, "The whole unit must be replaced")
+	as_user("specialist", api.transfer, s.above_tier, DEPT_A)
+	as_user("handler_a", api.acknowledge, s.above_tier)
+	as_user("handler_a", api.reply, s.above_tier, "We replace the unit" + MARK)
+	as_user("handler_a", api.request_close, s.above_tier, *args[:3], ABOVE_TIER)
+	as_user("specialist", api.record_return_visit, s.above_tier, True, "Satisfied" + MARK)
 	# an overdue complaint of a past week: the deadline sweep issues its penalty notice, the bulletin lists it
 	s.overdue = new_complaint("Overdue" + MARK, "Nobody transferred it in time", received_on=OVERDUE_RECEIVED)
 	frappe.db.commit()  # nosemgrep

@@ -65,6 +65,18 @@ def test_approver_rejects_the_closure(desk):
 	open_todo_of(desk.data.users["handler_a"], "Complaint", name)
 
 
+def test_a_tier_approver_is_offered_only_the_closures_of_its_tier(desk):
+	"""Issue 17 item 7: the Actions menu offered Reject Closure above the approver's tier, then answered 403."""
+	desk.login("approver")  # the Front Desk Manager's tier: up to 50
+	desk.open_form("complaint", desk.data.above_tier)  # 150
+	offered = desk.page.evaluate(
+		"() => frappe.workflow.get_transitions(cur_frm.doc).then((rows) => rows.map((row) => row.action))"
+	)
+	assert offered == [], offered  # what the menu is built from, as the desk asks for it
+	desk.idle()
+	assert not {"Approve Close", "Reject Closure"} & set(desk.action_labels())
+
+
 def test_penalty_executor_marks_a_notice_executed(desk):
 	notice = desk.data.notice
 	assert notice, "the deadline sweep issued no penalty notice for the overdue complaint"

@@ -2,14 +2,15 @@
 decisions and what they do to the notice, the sweep that issues nothing again, the decider's inbox, the step log,
 execution held while an appeal is open, and who reads appeals."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import frappe
 import pytest
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from complaint_mgmt import api
 from complaint_mgmt.engine import deadlines
+from complaint_mgmt.loop import appeals as appeals_loop
 from complaint_mgmt.outputs import execution
 from complaint_mgmt.tests.site.factories import make_complaint, make_department
 
@@ -23,18 +24,28 @@ SPECIALIST = "cm-specialist@example.com"
 CENTER = "Customer Service Center"
 
 
-@pytest.fixture
-def notice():
-	"""A transfer breach notice the sweep issued a moment ago to the service center, managed by MANAGER."""
+def issue_notice(now: datetime):
+	"""A transfer breach notice the sweep issues at `now` to the service center, managed by MANAGER."""
 	center = frappe.get_doc("Complaint Department", CENTER)
 	center.manager = MANAGER
 	center.append("members", {"user": MEMBER})
 	center.save()
 	make_department("Appeal Finance", manager=OTHER_MANAGER)
-	complaint = make_complaint(received_on=now_datetime() - timedelta(hours=5))
-	deadlines.run_sweep(now=now_datetime())
+	complaint = make_complaint(received_on=now - timedelta(hours=5))
+	deadlines.run_sweep(now=now)
 	frappe.clear_document_cache("Complaint Department")
 	return frappe.get_last_doc(NOTICE, filters={"complaint": complaint.name, "docstatus": 1})
+
+
+@pytest.fixture
+def notice():
+	"""The notice issued a moment ago."""
+	return issue_notice(now_datetime())
+
+
+def at(monkeypatch, when: datetime) -> None:
+	"""The appeal actions run at `when` (their clock: filing day, requested_on, decided_on)."""
+	monkeypatch.setattr(appeals_loop, "now_datetime", lambda: when)
 
 
 def appeal(notice, user=MANAGER, reason="The customer's phone number was wrong: we could not reach them."):
@@ -100,14 +111,16 @@ def test_the_departments_manager_appeals(notice):
 	assert inbox.current_step(frappe.get_doc("Complaint", notice.complaint)).task == "transfer"
 
 
-def test_a_late_appeal_is_refused_and_writes_nothing(notice):
+def test_a_late_appeal_is_refused_and_writes_nothing(notice, monkeypatch):
 	before = frappe.db.count(APPEAL)
-	frappe.db.set_value(NOTICE, notice.name, "issued_on", now_datetime() - timedelta(days=4))
+	issued = get_datetime(notice.issued_on)
+	at(monkeypatch, datetime.combine(issued.date() + timedelta(days=4), time(0, 0)))
 	with pytest.raises(frappe.ValidationError, match="appeal period"):
 		appeal(notice)
 	nothing_written(notice, before)
-	frappe.db.set_value(NOTICE, notice.name, "issued_on", now_datetime() - timedelta(days=3))
-	assert appeal(notice)  # the third calendar day after the issue is the last one
+	# the third calendar day after the issue is the last one (site time zone)
+	at(monkeypatch, datetime.combine(issued.date() + timedelta(days=3), time(23, 59)))
+	assert appeal(notice)
 
 
 def test_a_second_appeal_is_refused(notice):

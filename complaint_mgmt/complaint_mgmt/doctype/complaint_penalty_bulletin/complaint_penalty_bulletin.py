@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, flt, getdate
 
+from complaint_mgmt.outputs import appeal_outputs
 from complaint_mgmt.outputs.weekly import (
 	on_bulletin_submit,
 	penalty_totals,
@@ -23,12 +24,16 @@ class ComplaintPenaltyBulletin(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from complaint_mgmt.complaint_mgmt.doctype.complaint_penalty_bulletin_correction.complaint_penalty_bulletin_correction import (
+			ComplaintPenaltyBulletinCorrection,
+		)
 		from complaint_mgmt.complaint_mgmt.doctype.complaint_penalty_bulletin_item.complaint_penalty_bulletin_item import (
 			ComplaintPenaltyBulletinItem,
 		)
 
 		amended_from: DF.Link | None
 		cancel_reason: DF.SmallText | None
+		corrections: DF.Table[ComplaintPenaltyBulletinCorrection]
 		items: DF.Table[ComplaintPenaltyBulletinItem]
 		signed_by: DF.Link | None
 		total_amount: DF.Currency
@@ -61,8 +66,11 @@ class ComplaintPenaltyBulletin(Document):
 		self.set_total()
 
 	def recompute(self):
-		"""Items and total from the week's submitted, uncancelled notices (never typed in)."""
-		self.set("items", penalty_totals(getdate(self.week_start), getdate(self.week_end)))
+		"""Items and total from the week's submitted, uncancelled notices (never typed in), with their notices
+		under appeal; the corrections: the week's appeal decisions on notices of earlier weeks."""
+		start, end = getdate(self.week_start), getdate(self.week_end)
+		self.set("items", penalty_totals(start, end))
+		self.set("corrections", appeal_outputs.bulletin_corrections(start, end))
 		self.set_total()
 
 	def validate_week(self):

@@ -14,6 +14,8 @@ class ComplaintPenaltyBulletinItem(Document):
 		from frappe.types import DF
 
 		amount: DF.Currency
+		appeal_amount: DF.Currency
+		appeal_count: DF.Int
 		department: DF.Link
 		notice_count: DF.Int
 		parent: DF.Data

@@ -1,18 +1,27 @@
 # Copyright (c) 2026, complaint_mgmt developers
 # For license information, please see license.txt
 """Penalty summary: per department, the submitted (uncancelled) penalty notices issued in the period, counted by
-breach type, with their amount split into executed and not yet executed."""
+breach type, with their amount split into executed and not yet executed, and those under appeal now (issue 18)."""
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import flt
 
-from complaint_mgmt.outputs import reporting
+from complaint_mgmt.outputs import appeal_outputs, reporting
 from complaint_mgmt.procedure import rules
 
 BREACH_FIELDS = {breach: frappe.scrub(breach) for breach in rules.BREACH_TYPES}
-SUMMED = ("notices", *BREACH_FIELDS.values(), "amount", "executed_notices", "executed_amount", "outstanding")
+SUMMED = (
+	"notices",
+	*BREACH_FIELDS.values(),
+	"amount",
+	"executed_notices",
+	"executed_amount",
+	"outstanding",
+	"appeal_count",
+	"appeal_amount",
+)
 
 
 def execute(filters=None):
@@ -37,6 +46,7 @@ def get_rows(filters) -> list[dict]:
 			Sum(n.amount).as_("amount"),
 			reporting.count_if(n.executed == 1).as_("executed_notices"),
 			reporting.sum_if(n.executed == 1, n.amount).as_("executed_amount"),
+			*appeal_outputs.under_appeal_terms(n),
 		)
 		.where((n.docstatus == 1) & (n.issued_on >= start) & (n.issued_on < end))
 		.groupby(n.department)
@@ -45,9 +55,10 @@ def get_rows(filters) -> list[dict]:
 	query = reporting.restrict(query, n.department, reporting.department_scope(filters))
 	rows = []
 	for row in query.run(as_dict=True):
-		for key in ("notices", *BREACH_FIELDS.values(), "executed_notices"):
+		for key in ("notices", *BREACH_FIELDS.values(), "executed_notices", "appeal_count"):
 			row[key] = int(row[key] or 0)
 		row.amount, row.executed_amount = flt(row.amount, 2), flt(row.executed_amount, 2)
+		row.appeal_amount = flt(row.appeal_amount, 2)
 		row.outstanding = flt(row.amount - row.executed_amount, 2)
 		rows.append(row)
 	return rows
@@ -83,6 +94,13 @@ def get_columns() -> list[dict]:
 			"fieldtype": "Currency",
 			"width": 160,
 		},
+		{"fieldname": "appeal_count", "label": _("Under Appeal"), "fieldtype": "Int", "width": 110},
+		{
+			"fieldname": "appeal_amount",
+			"label": _("Amount Under Appeal"),
+			"fieldtype": "Currency",
+			"width": 160,
+		},
 	]
 	return columns
 
@@ -112,4 +130,5 @@ def get_summary(totals: dict) -> list[dict]:
 		 "indicator": "Green"},
 		{"label": _("Not Executed Amount"), "value": flt(totals["outstanding"], 2), "datatype": "Currency",
 		 "indicator": "Red"},
+		{"label": _("Under Appeal"), "value": totals["appeal_count"], "datatype": "Int", "indicator": "Orange"},
 	]  # fmt: skip
