@@ -123,6 +123,14 @@ def get_chart(rows: list[dict]) -> dict | None:
 
 
 def get_summary(totals: dict) -> list[dict]:
+	under_appeal = [
+		{
+			"label": _("Under Appeal"),
+			"value": totals["appeal_count"],
+			"datatype": "Int",
+			"indicator": "Orange",
+		}
+	]
 	return [
 		{"label": _("Notices"), "value": totals["notices"], "datatype": "Int", "indicator": "Blue"},
 		{"label": _("Amount"), "value": flt(totals["amount"], 2), "datatype": "Currency"},
@@ -130,5 +138,5 @@ def get_summary(totals: dict) -> list[dict]:
 		 "indicator": "Green"},
 		{"label": _("Not Executed Amount"), "value": flt(totals["outstanding"], 2), "datatype": "Currency",
 		 "indicator": "Red"},
-		{"label": _("Under Appeal"), "value": totals["appeal_count"], "datatype": "Int", "indicator": "Orange"},
+		*(under_appeal if totals["appeal_count"] else []),  # shown while notices wait for a decision
 	]  # fmt: skip
