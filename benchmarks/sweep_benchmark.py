@@ -266,6 +266,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 	return args
 
 
+def verify_own_notices() -> tuple[int, list]:
+	"""Every notice the benchmark's sweeps issued, recomputed from its complaint's history (issue 18: what
+	complaint_mgmt.api.verify_notices does): (checked, the differing ones)."""
+	import frappe
+
+	from complaint_mgmt.engine import notice_why
+
+	notices = frappe.get_all(
+		"Complaint Penalty Notice",
+		filters=[["complaint", "like", f"{PREFIX}-%"], ["computation", "is", "set"]],
+		fields=notice_why.NOTICE_FIELDS,
+	)
+	return notice_why.check(notices)
+
+
 def main(argv: list[str] | None = None) -> dict:
 	args = parse(argv)
 	if args.smoke:
@@ -338,6 +353,10 @@ def main(argv: list[str] | None = None) -> dict:
 				figures["duplicates"] = details["parallel"]["workers_2"]["duplicates"]
 				print(f"two workers: {json.dumps(details['parallel'])}", flush=True)
 		details["seed_s"] = round(seed_s, 1)
+		details["notices_verified"], details["notices_differing"] = verify_own_notices()
+		print(f"notices verified against history: {details['notices_verified']:,}, differing: "
+			  f"{len(details['notices_differing'])}", flush=True)  # fmt: skip
+		details["notices_differing"] = details["notices_differing"][:3]
 	finally:
 		frappe.db.rollback()
 		details["cleanup_s"], _ = timed(seeding.cleanup, PREFIX)

@@ -80,6 +80,8 @@ def test_sweep_smoke_issues_every_breach_exactly_once():
 	assert sum(parallel["workers_2"]["notices"]) == 40
 	assert out["details"]["breach_result"]["breaches"] == 20
 	assert out["details"]["breach_result"]["errors"] == 0
+	# issue 18: every notice the benchmark's sweeps issued agrees with its complaint's history
+	assert out["details"]["notices_verified"] >= 20 + 40 and out["details"]["notices_differing"] == []
 
 
 def test_import_smoke_reports_its_figures_writes_no_bad_row_and_cleans_up():
