@@ -23,6 +23,7 @@ from complaint_mgmt.tests.site.api_setup import (
 	setup_people,
 )
 from complaint_mgmt.tests.site.factories import make_complaint, make_user, set_settings
+from complaint_mgmt.weekly import make_penalty_bulletin
 
 R = datetime(2026, 1, 5, 9, 0)  # a Monday in the past
 H = timedelta(hours=1)
@@ -240,6 +241,9 @@ def test_the_form_and_the_prints_explain_the_notice_in_the_readers_language(at):
 	assert notice.explanation.startswith(
 		"The Transfer clock"
 	)  # stored in the site's language, never re-rendered
+	bulletin = make_penalty_bulletin("2026-01-05")
+	html = frappe.get_print("Complaint Penalty Bulletin", bulletin, print_format="Penalty Bulletin")
+	assert "Why this notice: The Transfer clock started at 2026-01-05 09:00:00" in html
 
 
 def test_a_notice_issued_by_hand_says_so(at):
