@@ -260,4 +260,10 @@ def notice_why(notice) -> dict:
 	"""{"paragraph", "rows"} of a notice (a document or a row with computation and explanation) in the
 	reader's language: the form's "Why this notice", the notice's and the bulletin's print (a Jinja method)."""
 	unavailable = ne.BY_HAND if by_hand(notice) else ne.NOT_AVAILABLE
-	return ne.render(loads(notice.get("computation")), translator(), unavailable=unavailable)
+	amount = notice.get("amount")
+	return ne.render(
+		loads(notice.get("computation")),
+		translator(),
+		unavailable=unavailable,
+		amount=flt(amount) if amount is not None else None,
+	)

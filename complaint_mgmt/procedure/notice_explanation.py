@@ -149,11 +149,20 @@ def rows(c: Mapping, t: Translate = _same) -> list[tuple[str, str]]:
 	return table
 
 
-def render(c: Mapping | None, t: Translate = _same, *, unavailable: str = NOT_AVAILABLE) -> dict:
-	"""{"paragraph": ..., "rows": [[label, value], ...]} of a computation (`unavailable` without one)."""
+def render(
+	c: Mapping | None, t: Translate = _same, *, unavailable: str = NOT_AVAILABLE, amount: float | None = None
+) -> dict:
+	"""{"paragraph": ..., "rows": [[label, value], ...]} of a computation (`unavailable` without one).
+	`amount`: the notice's own amount, when it was changed after the computation (an appeal's reduction)."""
 	if not c:
 		return {"paragraph": t(unavailable), "rows": []}
-	return {"paragraph": paragraph(c, t), "rows": [list(row) for row in rows(c, t)]}
+	text, table = paragraph(c, t), [list(row) for row in rows(c, t)]
+	if amount is not None and abs(float(amount) - float(c.get("amount") or 0)) >= 0.005:
+		text += " " + t(
+			"The notice's amount was changed to {0} afterwards (see its appeal decision)."
+		).format(_money(amount))
+		table.append([t("Amount Now"), _money(amount)])
+	return {"paragraph": text, "rows": table}
 
 
 def text(c: Mapping | None, t: Translate = _same, *, unavailable: str = NOT_AVAILABLE) -> str:

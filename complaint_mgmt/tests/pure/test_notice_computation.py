@@ -204,3 +204,10 @@ def test_every_template_of_the_explanation_has_a_chinese_translation():
 def test_calendar_time():
 	assert ne.calendar_time("2026-03-02 09:00:00", "2026-03-04 12:15:00") == "2 d 3 h 15 min"
 	assert ne.calendar_time("2026-03-02 09:00:00", "2026-03-02 09:00:00") == "0 min"
+
+
+def test_an_amount_changed_after_the_computation_is_said():
+	c = nh.recompute("Transfer", 0, R + 5 * H, nh.History(received_on=R, original_grade="General"), RULES)
+	assert ne.render(c, amount=50) == ne.render(c)
+	reduced = ne.render(c, zh, amount=20)
+	assert "通知单金额其后已改为 20.00" in reduced["paragraph"] and ["现金额", "20.00"] in reduced["rows"]

@@ -7,13 +7,17 @@ from datetime import datetime, timedelta
 
 import frappe
 import pytest
+from frappe.utils import now_datetime
 
 from complaint_mgmt import api
 from complaint_mgmt.engine import deadlines, notice_why
 from complaint_mgmt.loop import steps
+from complaint_mgmt.patches.v1 import notice_computations
 from complaint_mgmt.procedure import notice_computation as nc
 from complaint_mgmt.tests.site.api_setup import (
+	DEPT_MGR,
 	FINANCE,
+	GM,
 	GOOD_ACTION,
 	HANDLER,
 	OTHER,
@@ -268,8 +272,6 @@ def test_a_notice_issued_by_hand_says_so(at):
 
 
 def test_the_patch_fills_earlier_notices_or_says_plainly_it_cannot(at):
-	from complaint_mgmt.patches.v1 import notice_computations
-
 	name = make_complaint(received_on=R).name
 	deadlines.run_sweep(now=R + 5 * H)
 	other = make_complaint(received_on=R).name
@@ -289,3 +291,23 @@ def test_the_patch_fills_earlier_notices_or_says_plainly_it_cannot(at):
 	)
 	notice_computations.execute()  # again: nothing left to do, nothing changed
 	assert frappe.db.get_value(NOTICE, first.name, "computation") == filled.computation
+
+
+def test_a_notice_reduced_on_appeal_keeps_its_computation_and_says_its_amount_changed(at):
+	now = now_datetime().replace(microsecond=0)
+	name = make_complaint(received_on=now - 5 * H).name
+	at(now - 4 * H)  # transferred before the deadline: the department's notice
+	call(SPEC, api.transfer, name, SALES)
+	deadlines.run_sweep(now=now)
+	notice = frappe.get_last_doc(NOTICE, filters={"complaint": name, "breach_type": "Transfer"})
+	appeal = call(DEPT_MGR, api.appeal_notice, notice.name, "The receiver was on sick leave")
+	call(GM, api.decide_appeal, appeal.name, "Reduced", "Sick leave, half the penalty", 25)
+	amended = frappe.get_last_doc(NOTICE, filters={"amended_from": notice.name})
+	assert amended.amount == 25 and amended.computation == notice.computation
+	amended.run_method("onload")
+	why = amended.get_onload().why
+	assert "changed to 25.00 afterwards" in why["paragraph"] and ["Amount Now", "25.00"] in why["rows"]
+	checked, differing = notice_why.check(
+		frappe.get_all(NOTICE, filters={"complaint": name}, fields=notice_why.NOTICE_FIELDS)
+	)
+	assert checked == 2 and differing == []  # the cancelled notice and its amendment
