@@ -66,10 +66,12 @@ def delete_complaints(names: list[str]) -> None:
 	report_stats.forget(names)  # out of the reports' daily rows, if the counting job took them in
 	notices = frappe.get_all("Complaint Penalty Notice", {"complaint": ("in", names)}, pluck="name")
 	records = frappe.get_all("Complaint Transfer Record", {"complaint": ("in", names)}, pluck="name")
+	appeals = frappe.get_all("Complaint Penalty Appeal", {"notice": ("in", notices or [""])}, pluck="name")
 	for doctype, docs in (
 		("Complaint", names),
 		("Complaint Penalty Notice", notices),
 		("Complaint Transfer Record", records),
+		("Complaint Penalty Appeal", appeals),
 	):
 		delete_with_traces(doctype, docs)
 	for child in COMPLAINT_CHILDREN:

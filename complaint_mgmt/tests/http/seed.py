@@ -43,6 +43,7 @@ A_IRRATIONAL = "Airrational-ZQX no basis"
 B_CUSTOMER, B_PHONE, B_EMAIL = "Bcustomer-ZQX", "+86-139-7777-4242", "bmail-zqx@b-customer.example.net"
 B_REPLY, B_DESC, B_FILE, B_COMM = "Breply-ZQX secret", "Bdesc-ZQX the B product", "Bfile-ZQX", "Bcomm-ZQX"
 B_PAUSE, B_ESCALATION = "Bpause-ZQX customer away", "Besc-ZQX escalated"
+A_APPEAL, B_APPEAL = "Aappeal-ZQX the deadline was wrong", "Bappeal-ZQX the customer hid"  # appeal reasons
 GOOD_ACTION = "Check every part against the drawing at goods receipt"
 # The penalty notices are dated in a fixed past week (the bulletin of that week is this tier's own).
 NOTICE_WEEK = datetime(2025, 3, 10)
@@ -169,6 +170,29 @@ def notice(complaint: str, dept: str, breach_type: str, responsible: str | None,
 	return doc.name
 
 
+def appeal(notice_name: str, reason: str, requested_by: str) -> str:
+	"""An open appeal of a notice as complaint_mgmt.api.appeal_notice writes it (the seeded notices are issued in
+	a past week: too old to appeal through the API now)."""
+	notice = frappe.get_doc("Complaint Penalty Notice", notice_name)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Complaint Penalty Appeal",
+			"notice": notice.name,
+			"department": notice.department,
+			"complaint": notice.complaint,
+			"notice_amount": notice.amount,
+			"status": "Open",
+			"reason": reason,
+			"requested_by": requested_by,
+			"requested_on": now_datetime(),
+		}
+	)
+	doc.flags.procedure_action = True
+	doc.insert(ignore_permissions=True)  # written as the appeal action writes it
+	notice.db_set("appeal_status", "Open")
+	return doc.name
+
+
 def private_file(complaint: str) -> frappe._dict:
 	doc = frappe.get_doc(
 		{
@@ -260,6 +284,8 @@ def _seed() -> frappe._dict:
 	s.b_notice = notice(s.b_open, DEPT_B, "Transfer", user("handler_b"))
 	s.a_notice = notice(s.a_open, DEPT_A, "Transfer", user("handler_a"))
 	s.a_cancelled_notice = notice(s.a_open, DEPT_A, "First Reply", user("handler_a"), cancel=True)
+	s.b_appeal = appeal(s.b_notice, B_APPEAL, user("handler_b"))
+	s.a_appeal = appeal(s.a_notice, A_APPEAL, user("deptmgr_a"))
 	s.b_file = private_file(s.b_open)
 	s.b_comm = communication(s.b_open)
 	s.b_records = frappe.get_all("Complaint Transfer Record", {"complaint": s.b_open}, pluck="name")
