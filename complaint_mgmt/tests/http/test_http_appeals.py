@@ -112,3 +112,20 @@ def test_appealing_another_departments_notice_is_refused_without_a_trace(http, s
 	)
 	assert 400 <= resp.status_code < 500 and "appealed already" in message_of(resp)
 	assert db.count(APPEAL) == before
+
+
+def test_the_appellant_attaches_evidence_and_another_department_cannot(http, seed, db):
+	def upload(role, name):
+		return http.as_(role).post(
+			"/api/method/upload_file",
+			{"doctype": APPEAL, "docname": name, "is_private": 1},
+			files={"file": ("evidence-zqx.txt", f"call log of {role}".encode())},
+		)
+
+	resp = upload("deptmgr_a", seed.a_appeal)
+	assert resp.status_code == 200, resp.text[:500]
+	assert db.exists("File", {"attached_to_doctype": APPEAL, "attached_to_name": seed.a_appeal})
+	resp = upload("deptmgr_a", seed.b_appeal)
+	assert_refused(resp)
+	assert_no_leak(resp, {"B appeal reason": "Bappeal-ZQX"}, "upload to B's appeal")
+	assert not db.exists("File", {"attached_to_doctype": APPEAL, "attached_to_name": seed.b_appeal})
