@@ -116,23 +116,25 @@ def decode(value, depth: int = 0):
 	return value
 
 
-def entries(value, depth: int = 0):
-	"""Every (key, value, the dict holding it) of a decoded value, at any depth."""
+def entries(value, depth: int = 0, skip: frozenset = frozenset()):
+	"""Every (key, value, the dict holding it) of a decoded value, at any depth (not inside the values of the
+	keys in `skip`)."""
 	if depth > MAX_DEPTH:
 		return
 	if isinstance(value, dict):
 		for key, item in value.items():
 			yield key, item, value
-			yield from entries(item, depth + 1)
+			if key not in skip:
+				yield from entries(item, depth + 1, skip)
 	elif isinstance(value, list):
 		for item in value:
-			yield from entries(item, depth + 1)
+			yield from entries(item, depth + 1, skip)
 
 
 def texts(value) -> list[str]:
 	"""The texts in a value of a field key: a list of expressions, a text (split at commas as Frappe does)."""
 	if isinstance(value, str):
-		return [part for part in value.split(",") if part.strip()] or [value]
+		return [part for part in value.split(",") if part.strip()]
 	if isinstance(value, list):
 		return [t for item in value for t in texts(item)]
 	if isinstance(value, dict):
@@ -200,7 +202,9 @@ def conditions(filters) -> list:
 			else:
 				out.append((None, None, None, item))
 	elif isinstance(filters, str) and filters.strip():
-		out.append((None, None, None, filters))
+		out.append(
+			(None, "name", "=", filters)
+		)  # a text that is no JSON: a document's name (client.get_value)
 	return out
 
 

@@ -20,7 +20,7 @@ from complaint_mgmt.security.registry import GUARDED_DOCTYPES, RULES
 # A doctype key and the keys of the same dict that name documents of that doctype (a dict with a "doctype" is
 # itself a document: its name; a child row names its parent by parenttype and parent).
 PAIRS = {
-	"doctype": ("name", "docname", "doc_name", "docnames", "names", "items"),
+	"doctype": ("name", "docname", "doc_name", "docnames", "names"),
 	"dt": ("dn", "docname", "name", "docs"),
 	"doc_type": ("docname", "name"),
 	"reference_doctype": ("reference_name", "reference_docname"),
@@ -66,7 +66,9 @@ def names(value) -> list[str]:
 
 def readable(doctype: str, name: str) -> bool:
 	if not frappe.db.exists(doctype, name):
-		return False
+		# the desk's names of a document not saved yet ("new", "new-complaint-1"): never a stored name of a
+		# protected doctype (they are named by series), Frappe answers them itself (the form opens a new one)
+		return name == "new" or name.startswith("new-")
 	if RULES[doctype].kind == "child":
 		return can_read_target(doctype, name)
 	return bool(frappe.has_permission(doctype, "read", doc=name))

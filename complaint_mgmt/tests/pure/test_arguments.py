@@ -26,6 +26,7 @@ def test_entries_reach_every_depth():
 def test_fields_text_is_split_at_commas_like_frappe():
 	assert a.texts("name, contact_phone") == ["name", " contact_phone"]
 	assert a.texts(["name", ["x"]]) == ["name", "x"]
+	assert a.texts("") == [] and a.texts(" , ") == []  # the desk's empty group_by names nothing
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,9 @@ def test_conditions_in_every_form():
 		(None, "name", "like", "%x"),
 		(None, None, None, "1=1"),
 	]
-	assert a.conditions("raw sql") == [(None, None, None, "raw sql")]
+	assert a.conditions("CMP-2026-00001") == [
+		(None, "name", "=", "CMP-2026-00001")
+	]  # client.get_value's name
 
 
 def test_filter_values_are_scalars_or_lists_of_them():
