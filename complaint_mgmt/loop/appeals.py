@@ -15,6 +15,7 @@ The rules are pure (``procedure.appeals``); here they are applied to the records
 
 import frappe
 from frappe import _
+from frappe.permissions import AUTOMATIC_ROLES, setup_custom_perms
 from frappe.utils import cint, flt, get_datetime, now_datetime
 from frappe.utils.user import get_users_with_role
 
@@ -24,6 +25,7 @@ from complaint_mgmt.loop.steps import raise_permission, retry_on_deadlock, texts
 from complaint_mgmt.procedure import appeals
 from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.procedure.calendar_hours import RuleError
+from complaint_mgmt.procedure.transitions import DEPARTMENT_ROLES
 from complaint_mgmt.security import input_checks
 
 APPEAL = "Complaint Penalty Appeal"
@@ -284,3 +286,59 @@ def task_text(appeal) -> str:
 	return _("Appeal {0} against penalty notice {1} ({2}) waits for your decision.").format(
 		appeal.name, appeal.notice, appeal.department
 	)
+
+
+# The decider role of the settings
+# --------------------------------
+DECIDER_RIGHTS = ("read", "print", "report", "export")
+
+
+def decider_refusal(role: str) -> str | None:
+	"""Why `role` could not decide every department's appeals (None: it can), translated."""
+	role_name = frappe.bold(_(role))
+	if role in AUTOMATIC_ROLES:
+		return _("{0} is given to every user automatically and cannot decide appeals.").format(role_name)
+	if role in DEPARTMENT_ROLES:
+		return _(
+			"{0} is a department role (its users see only their own department's records) and cannot decide"
+			" the appeals of every department: choose or create a role for it."
+		).format(role_name)
+	disabled, desk_access = frappe.db.get_value("Role", role, ["disabled", "desk_access"]) or (0, 0)
+	if disabled or not desk_access:
+		return _(
+			"Role {0} is disabled or has no desk access: its users could not open the appeals they decide."
+		).format(role_name)
+	return None
+
+
+def validate_decider_role(role: str | None, saved: str | None) -> None:
+	"""Complaint Settings: a newly chosen decider role must be able to decide (the saved one is let through)."""
+	if role and role != saved and (message := decider_refusal(role)):
+		frappe.throw(message, title=_("Invalid setting"))
+
+
+def grant_decider_access() -> str | None:
+	"""Give the settings' decider role read access to appeals when it has none (a Custom DocPerm, after the
+	standard rules are copied there as the Role Permission Manager does); returns the role given it."""
+	role = setting("appeal_decider_role")
+	reads = any(
+		p.role == role and not p.permlevel and p.read and not p.if_owner
+		for p in frappe.get_meta(APPEAL).permissions
+	)
+	if reads or decider_refusal(role):
+		return None
+	setup_custom_perms(APPEAL)
+	frappe.get_doc(
+		{
+			"doctype": "Custom DocPerm",
+			"parent": APPEAL,
+			"parenttype": "DocType",
+			"parentfield": "permissions",
+			"role": role,
+			"permlevel": 0,
+			**dict.fromkeys(DECIDER_RIGHTS, 1),
+		}
+	).insert(ignore_permissions=True)  # the settings' editor may not edit permission rules: the app gives the
+	# decider role read access to what it decides, never to a role decider_refusal() refuses
+	frappe.clear_cache(doctype=APPEAL)
+	return role

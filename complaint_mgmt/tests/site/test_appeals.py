@@ -12,7 +12,7 @@ from complaint_mgmt import api
 from complaint_mgmt.engine import deadlines
 from complaint_mgmt.loop import appeals as appeals_loop
 from complaint_mgmt.outputs import execution
-from complaint_mgmt.tests.site.factories import make_complaint, make_department
+from complaint_mgmt.tests.site.factories import make_complaint, make_department, set_settings
 
 NOTICE, APPEAL = "Complaint Penalty Notice", "Complaint Penalty Appeal"
 MANAGER = "cm-appeal-mgr@example.com"
@@ -316,3 +316,28 @@ def test_settings_defaults_and_limits():
 	settings.appeal_days = -1
 	with pytest.raises(frappe.ValidationError, match="at least 1"):
 		settings.save()
+
+
+@pytest.fixture
+def forget_custom_perms():
+	"""The test adds Custom DocPerms: their cached rules go with the rollback."""
+	yield
+	frappe.db.rollback()
+	frappe.clear_cache(doctype=APPEAL)
+
+
+def test_the_decider_role_is_a_setting(notice, forget_custom_perms):
+	for role in ("Complaint Handler", "All"):
+		with pytest.raises(frappe.ValidationError, match="cannot decide"):
+			set_settings(appeal_decider_role=role)
+	if not frappe.db.exists("Role", "Appeal Board"):
+		frappe.get_doc({"doctype": "Role", "role_name": "Appeal Board", "desk_access": 1}).insert()
+	frappe.get_doc("User", EXECUTOR).add_roles("Appeal Board")
+	set_settings(appeal_decider_role="Appeal Board")  # gets read access to the appeals it decides
+	name = appeal(notice)
+	assert frappe.db.exists("ToDo", {"reference_name": name, "allocated_to": EXECUTOR, "status": "Open"})
+	assert not frappe.db.exists("ToDo", {"reference_name": name, "allocated_to": GM})
+	assert frappe.has_permission(APPEAL, "read", doc=name, user=EXECUTOR)
+	with pytest.raises(frappe.PermissionError, match="Appeal Board"):
+		decide(name, "Upheld", user=GM)  # the former decider role
+	assert decide(name, "Upheld", user=EXECUTOR)["status"] == "Upheld"

@@ -10,6 +10,7 @@ from frappe.utils import cint, escape_html, validate_email_address
 
 from complaint_mgmt.engine import recompute
 from complaint_mgmt.loop import adapters, intake_limits, tier_roles, workflow
+from complaint_mgmt.loop import appeals as appeals_loop
 from complaint_mgmt.outputs import weekly
 from complaint_mgmt.outputs.weekly_mail import address_list
 from complaint_mgmt.procedure import appeals, authority, calendar_hours, retention_rules
@@ -203,6 +204,8 @@ class ComplaintSettings(Document):
 					_("{0} must be at least 1.").format(_(self.meta.get_label(field))),
 					title=_("Invalid setting"),
 				)
+		before = self.get_doc_before_save()
+		appeals_loop.validate_decider_role(self.appeal_decider_role, before and before.appeal_decider_role)
 
 	def recipient_list(self) -> list[str]:
 		text = (self.weekly_report_recipients or "").replace(",", "\n")
@@ -214,4 +217,5 @@ class ComplaintSettings(Document):
 		tier_roles.grant_complaint_access()  # a compensation tier's role reads the complaints it approves
 		workflow.sync_approver_roles()  # a compensation tier's role may approve at once
 		workflow.sync_approval_conditions()  # ... and is offered to only within its tier
+		appeals_loop.grant_decider_access()  # the appeal decider role reads the appeals it decides
 		weekly.sync_auto_email_reports()  # Auto Email Reports of earlier versions stay switched off
