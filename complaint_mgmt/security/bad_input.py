@@ -5,7 +5,7 @@ translated 4xx before the endpoint runs (``before_request``), nothing written:
   driver fails on it (UnicodeEncodeError) or stores a NUL;
 - ``frappe.desk.form.utils.get_next``: filters that are not a list (it appends to them), a ``prev`` that is not a
   number, a sort order or sort field that is not one (the field goes into its ORDER BY as text);
-- ``frappe.client.set_value`` on a child doctype: a missing row is an AttributeError; the app's own child rows
+- ``frappe.client.set_value`` on a child doctype: a missing row is an AttributeError; a complaint's child rows
   change only through the complaint's actions;
 - ``frappe.desk.doctype.tag.tag`` (add_tag, add_tags, remove_tag): Frappe writes ``_user_tags`` before it checks the
   write permission, and its PermissionError then turns into an IndexError (``DocTags.update``);
@@ -138,7 +138,7 @@ def check_set_value(form: dict) -> None:
 	meta = frappe.get_meta(doctype)
 	if not meta.istable:
 		return
-	if meta.module == "Complaint Mgmt":
+	if doctype in {df.options for df in frappe.get_meta("Complaint").get_table_fields()}:
 		refuse(
 			_("{0} rows change only through the complaint's actions.").format(_(doctype)),
 			frappe.PermissionError,
