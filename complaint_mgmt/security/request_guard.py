@@ -24,7 +24,7 @@ from frappe import _
 from frappe.model import child_table_fields, default_fields, optional_fields
 from frappe.utils import get_datetime
 
-from complaint_mgmt.security import arguments as args_
+from complaint_mgmt.security import arguments
 from complaint_mgmt.security.permissions import is_restricted
 from complaint_mgmt.security.privacy import unreadable_fields
 from complaint_mgmt.security.registry import DEPARTMENT_DOCTYPES, GUARDED_DOCTYPES, RULES
@@ -36,7 +36,7 @@ COLUMN_KEYS = frozenset(
 	{"fields", "fieldname", "fieldnames", "searchfield", "aggregate_on_field", "group_by_field", "field"}
 )
 # words of a column expression that are no column, and Frappe's pseudo-columns (the sidebar's "Assigned To")
-PSEUDO_COLUMNS = frozenset({*args_.AGGREGATES, "as", "distinct", "assigned_to", "_aggregate_column"})
+PSEUDO_COLUMNS = frozenset({*arguments.AGGREGATES, "as", "distinct", "assigned_to", "_aggregate_column"})
 ORDER_KEYS = frozenset({"order_by", "group_by", "sort_by", "sort_field"})
 PAGING_KEYS = ("start", "page_length", "limit_start", "limit_page_length", "limit")
 JSON_KEYS = ("filters", "or_filters", "fields", "current_filters", "filter_fields")
@@ -79,16 +79,18 @@ class Fields:
 		return self._names.get(text[3:] if text.startswith("tab") else text)
 
 
-def request_doctypes(args: dict) -> list[str]:
+def request_doctypes(request_args: dict) -> list[str]:
 	"""The doctypes a request is about: REST's /api/resource/<doctype> and every doctype argument (any depth)."""
-	found = [args.get("doctype")]  # the list's own doctype first: a condition without one is on it
+	found = [request_args.get("doctype")]  # the list's own doctype first: a condition without one is on it
 	path = frappe.request.path
 	if path.startswith("/api/resource/"):
 		parts = path.split("/")  # Werkzeug's path is decoded already
 		if len(parts) > 3:
 			found.insert(0, parts[3])
-	for key, value, _holder in args_.entries(args, skip=args_.FILTER_KEYS):  # a filter's value is no doctype
-		if key in args_.DOCTYPE_KEYS and isinstance(value, str):
+	for key, value, _holder in arguments.entries(
+		request_args, skip=arguments.FILTER_KEYS
+	):  # a filter's value is no doctype
+		if key in arguments.DOCTYPE_KEYS and isinstance(value, str):
 			found.append(value)
 	return [d for d in dict.fromkeys(found) if isinstance(d, str) and d and frappe.db.exists("DocType", d)]
 
@@ -150,9 +152,9 @@ def reads_every(doctype: str) -> bool:
 
 def check_column(fields: Fields, doctypes: list[str], expression: str) -> None:
 	"""On a protected doctype every text of a column key is one existing column (or an aggregate of one)."""
-	if not args_.is_field_expression(expression):
+	if not arguments.is_field_expression(expression):
 		refuse(_("{0} may only name columns: {1}").format(_("Fields"), frappe.bold(str(expression)[:80])))
-	for qualifier, name in args_.references(expression):
+	for qualifier, name in arguments.references(expression):
 		if name in STANDARD or name in PSEUDO_COLUMNS or expression_alias(expression, name):
 			continue
 		if qualifier is None:
@@ -180,7 +182,7 @@ def check_condition(doctypes: list[str], condition: tuple, strict: bool) -> None
 		refuse(_("A filter must be a field, an operator and a value."))
 	if not strict:
 		return
-	if not isinstance(operator, str) or not args_.filter_value_ok(value):
+	if not isinstance(operator, str) or not arguments.filter_value_ok(value):
 		refuse(_("Filter on {0}: the value must be text, a number or a list of them.").format(fieldname))
 	target = doctype if isinstance(doctype, str) and doctype else doctypes[0]
 	if "." in fieldname:  # only `tabX`.`field` of the list's own tables; Frappe makes a link path invalid SQL
@@ -212,39 +214,41 @@ def valid_date(value) -> bool:
 		return False
 
 
-def check_fields(args: dict, doctypes: list[str]) -> None:
+def check_fields(request_args: dict, doctypes: list[str]) -> None:
 	"""Every field the request shows, filters, sorts or groups by, against what the user may read."""
 	fields = Fields()
 	strict = any(d in GUARDED_DOCTYPES for d in doctypes)
-	for key, value, _holder in args_.entries(args):
-		if key in args_.FIELD_KEYS:
-			for text in args_.texts(value):
+	for key, value, _holder in arguments.entries(request_args):
+		if key in arguments.FIELD_KEYS:
+			for text in arguments.texts(value):
 				if strict and key in COLUMN_KEYS and doctypes:
 					check_column(fields, doctypes, text)
-				if strict and key in ORDER_KEYS and not args_.is_order(text):
+				if strict and key in ORDER_KEYS and not arguments.is_order(text):
 					refuse(_("{0} may only name columns.").format(key))
-				for qualifier, name in args_.references(text):
+				for qualifier, name in arguments.references(text):
 					check_reference(fields, doctypes, qualifier, name, strict and key in COLUMN_KEYS)
-		elif key in args_.FILTER_KEYS:
-			for condition in args_.conditions(value):
+		elif key in arguments.FILTER_KEYS:
+			for condition in arguments.conditions(value):
 				check_condition(doctypes, condition, strict and bool(doctypes))
 				texts = [condition[1]] if isinstance(condition[1], str) else []
 				if condition[1] is None and isinstance(condition[3], str):
 					texts = [condition[3]]
 				for text in texts:
-					for qualifier, name in args_.references(text):
+					for qualifier, name in arguments.references(text):
 						check_reference(fields, doctypes, qualifier, name, False)
 
 
-def check_parent(args: dict, path: str) -> None:
+def check_parent(request_args: dict, path: str) -> None:
 	"""``parent`` / ``parent_doctype`` of a list: only a child table's own parent (Frappe 15 fails on another)."""
 	parts = path.split("/")
-	doctype = parts[3] if path.startswith("/api/resource/") and len(parts) > 3 else args.get("doctype")
+	doctype = (
+		parts[3] if path.startswith("/api/resource/") and len(parts) > 3 else request_args.get("doctype")
+	)
 	if not isinstance(doctype, str) or doctype not in RULES or RULES[doctype].kind in ("config", "company"):
 		return
 	for key in ("parent", "parent_doctype"):
-		if key in args and args[key] != RULES[doctype].parent:
-			refuse(_("{0} has no parent {1}.").format(_(doctype), frappe.bold(str(args[key])[:80])))
+		if key in request_args and request_args[key] != RULES[doctype].parent:
+			refuse(_("{0} has no parent {1}.").format(_(doctype), frappe.bold(str(request_args[key])[:80])))
 
 
 def check_json_arguments() -> None:
@@ -257,12 +261,12 @@ def check_json_arguments() -> None:
 				refuse(_("{0} is not valid JSON.").format(key))
 
 
-def check_paging(args: dict, doctypes: list[str]) -> None:
+def check_paging(request_args: dict, doctypes: list[str]) -> None:
 	"""Paging of a list of a protected doctype (other endpoints take ``start`` as a date: the calendar's)."""
 	if not any(d in GUARDED_DOCTYPES for d in doctypes):
 		return
 	for key in PAGING_KEYS:
-		value = args.get(key)
+		value = request_args.get(key)
 		if value in (None, ""):
 			continue
 		try:
@@ -289,11 +293,11 @@ def guard_request() -> None:
 		return
 	check_json_arguments()
 	check_rest_body()
-	args = args_.decode(dict(frappe.form_dict))
-	doctypes = request_doctypes(args)
-	check_paging(args, doctypes)
+	request_args = arguments.decode(dict(frappe.form_dict))
+	doctypes = request_doctypes(request_args)
+	check_paging(request_args, doctypes)
 	if frappe.session.user == "Administrator":
 		return
-	check_parent(args, path)
-	check_fields(args, doctypes)
-	check_named_documents(args, path)
+	check_parent(request_args, path)
+	check_fields(request_args, doctypes)
+	check_named_documents(request_args, path)

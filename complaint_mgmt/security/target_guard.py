@@ -13,7 +13,7 @@ document that does not exist (no name oracle).
 import frappe
 from frappe import _
 
-from complaint_mgmt.security import arguments as args_
+from complaint_mgmt.security import arguments
 from complaint_mgmt.security.permissions import can_read_target
 from complaint_mgmt.security.registry import GUARDED_DOCTYPES, RULES
 
@@ -40,13 +40,15 @@ OWN_CHECKS = frozenset(
 )
 
 
-def named_documents(args: dict, path: str) -> list[tuple[str, str]]:
+def named_documents(request_args: dict, path: str) -> list[tuple[str, str]]:
 	"""Every (doctype, name) of a protected doctype the decoded request names."""
 	found = []
 	parts = path.split("/")
 	if path.startswith("/api/resource/") and len(parts) > 4:
 		found.append((parts[3], "/".join(parts[4:])))
-	holders = [args] + [value for _key, value, _holder in args_.entries(args) if isinstance(value, dict)]
+	holders = [request_args] + [
+		value for _key, value, _holder in arguments.entries(request_args) if isinstance(value, dict)
+	]
 	for holder in holders:
 		if holder.get("__islocal") or (
 			holder.get("__unsaved") and str(holder.get("name", "")).startswith("new-")
@@ -74,10 +76,10 @@ def readable(doctype: str, name: str) -> bool:
 	return bool(frappe.has_permission(doctype, "read", doc=name))
 
 
-def check_named_documents(args: dict, path: str) -> None:
+def check_named_documents(request_args: dict, path: str) -> None:
 	if path in OWN_CHECKS:
 		return
-	for doctype, name in named_documents(args, path):
+	for doctype, name in named_documents(request_args, path):
 		if not readable(doctype, name):
 			frappe.clear_messages()
 			frappe.flags.has_permission_check_logs = []
