@@ -24,6 +24,7 @@ RULE_MODULES = (
 	"corrective_action.py",
 	"retention_rules.py",
 	"appeals.py",
+	"action_reviews.py",
 )
 # the pure modules' refusals: RuleError and its subclasses raised by name
 RULE_ERRORS = ("RuleError", "NotPermitted")
