@@ -341,3 +341,12 @@ def test_the_decider_role_is_a_setting(notice, forget_custom_perms):
 	with pytest.raises(frappe.PermissionError, match="Appeal Board"):
 		decide(name, "Upheld", user=GM)  # the former decider role
 	assert decide(name, "Upheld", user=EXECUTOR)["status"] == "Upheld"
+
+
+def test_the_notice_prints_its_appeal(notice):
+	name = appeal(notice)
+	html = frappe.get_print(NOTICE, notice.name, print_format="Complaint Penalty Notice")
+	assert "Under appeal, pending" in html
+	decide(name, "Upheld", reason="Deadline <b>was</b> clear.")
+	html = frappe.get_print(NOTICE, notice.name, print_format="Complaint Penalty Notice")
+	assert "Upheld" in html and "Deadline &lt;b&gt;was&lt;/b&gt; clear." in html
