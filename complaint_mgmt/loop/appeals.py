@@ -151,6 +151,9 @@ def decide_appeal(appeal: str, decision: str, reason: str, amount: float | None 
 	else:
 		amount = None
 	doc = load(APPEAL, appeal)
+	# one decision: a concurrent one waits for this row and then finds the appeal decided
+	frappe.db.get_value(APPEAL, doc.name, "status", for_update=True)
+	doc.reload()
 	user = frappe.session.user
 	notice = frappe.get_doc(NOTICE, doc.notice)
 	try:
@@ -192,6 +195,18 @@ def decide_appeal(appeal: str, decision: str, reason: str, amount: float | None 
 		frappe.utils.escape_html(text),
 	)
 	return as_result(doc)
+
+
+def can_decide(appeal) -> bool:
+	"""Whether the session user may decide `appeal` now (the form offers the decisions only then)."""
+	user = frappe.session.user
+	try:
+		appeals.check_decider(
+			frozenset(frappe.get_roles(user)), setting("appeal_decider_role"), user, appeal.requested_by
+		)
+	except RuleError:
+		return False
+	return appeal.status == appeals.OPEN
 
 
 def decision_text(appeal, decision: str, reason: str, notice, amount: float | None) -> str:

@@ -350,3 +350,18 @@ def test_the_notice_prints_its_appeal(notice):
 	decide(name, "Upheld", reason="Deadline <b>was</b> clear.")
 	html = frappe.get_print(NOTICE, notice.name, print_format="Complaint Penalty Notice")
 	assert "Upheld" in html and "Deadline &lt;b&gt;was&lt;/b&gt; clear." in html
+
+
+def test_the_form_offers_the_decision_to_the_decider_only(notice):
+	name = appeal(notice)
+
+	def offered(user) -> bool:
+		frappe.set_user(user)
+		doc = frappe.get_doc(APPEAL, name)
+		doc.run_method("onload")
+		frappe.set_user("Administrator")
+		return doc.get_onload().can_decide
+
+	assert (offered(GM), offered(MANAGER), offered(MEMBER)) == (True, False, False)
+	decide(name, "Upheld")
+	assert not offered(GM)  # decided

@@ -3,17 +3,15 @@
 frappe.ui.form.on("Complaint Penalty Appeal", {
 	refresh(frm) {
 		frm.disable_save();
-		if (frm.doc.status !== "Open" || frm.doc.requested_by === frappe.session.user) return;
-		frappe.db.get_single_value("Complaint Settings", "appeal_decider_role").then((role) => {
-			if (!frappe.user.has_role(role || "Complaint Bulletin Approver")) return;
-			for (const [decision, label] of [
-				["Upheld", __("Uphold")],
-				["Annulled", __("Annul")],
-				["Reduced", __("Reduce")],
-			]) {
-				frm.add_custom_button(label, () => decide(frm, decision), __("Decide"));
-			}
-		});
+		// the server says whether this user decides this appeal now (the settings' role, not the appellant)
+		if (!(frm.doc.__onload || {}).can_decide) return;
+		for (const [decision, label] of [
+			["Upheld", __("Uphold")],
+			["Annulled", __("Annul")],
+			["Reduced", __("Reduce")],
+		]) {
+			frm.add_custom_button(label, () => decide(frm, decision), __("Decide"));
+		}
 	},
 });
 

@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from complaint_mgmt.loop import appeals
+
 
 class ComplaintPenaltyAppeal(Document):
 	# begin: auto-generated types
@@ -30,6 +32,9 @@ class ComplaintPenaltyAppeal(Document):
 		status: DF.Literal["Open", "Upheld", "Annulled", "Reduced"]
 
 	# end: auto-generated types
+	def onload(self):
+		self.set_onload("can_decide", appeals.can_decide(self))  # the form's Decide buttons
+
 	def validate(self):
 		self.validate_procedure_action()
 
