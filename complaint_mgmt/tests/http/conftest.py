@@ -21,6 +21,26 @@ from complaint_mgmt.tests.http import seed as seeding  # noqa: E402
 from complaint_mgmt.tests.http.probe import Client  # noqa: E402
 
 __all__ = ["SITE", "SITES"]  # test_load_smoke.py reads them here
+HTTP_TIER = "complaint_mgmt/tests/http/"
+CANARY_MODULE = HTTP_TIER + "test_canary_matrix.py"
+
+
+def pytest_collection_modifyitems(config, items):
+	"""The canary matrix runs last in this tier: a write it finds (a leak) must not disturb the explicit probes."""
+	canary = [i for i in items if i.nodeid.startswith(CANARY_MODULE)]
+	if canary:
+		rest = [i for i in items if not i.nodeid.startswith(CANARY_MODULE)]
+		http = [n for n, i in enumerate(rest) if i.nodeid.startswith(HTTP_TIER)]
+		at = http[-1] + 1 if http else len(rest)
+		items[:] = rest[:at] + canary + rest[at:]
+
+
+def pytest_terminal_summary(terminalreporter):
+	"""The canary matrix's figures (calls, canaries seen, changed rows, responses >= 500), whatever -s says."""
+	from complaint_mgmt.tests.http import canary_report
+
+	if canary_report.LATEST:
+		terminalreporter.write_line(canary_report.summary(canary_report.LATEST))
 
 
 @pytest.fixture(scope="package")

@@ -44,6 +44,7 @@ B_CUSTOMER, B_PHONE, B_EMAIL = "Bcustomer-ZQX", "+86-139-7777-4242", "bmail-zqx@
 B_REPLY, B_DESC, B_FILE, B_COMM = "Breply-ZQX secret", "Bdesc-ZQX the B product", "Bfile-ZQX", "Bcomm-ZQX"
 B_PAUSE, B_ESCALATION = "Bpause-ZQX customer away", "Besc-ZQX escalated"
 A_APPEAL, B_APPEAL = "Aappeal-ZQX the deadline was wrong", "Bappeal-ZQX the customer hid"  # appeal reasons
+B_TRANSFER_NOTE = "Btnote-ZQX call the plant first"  # on B's transfer record and its transfer step (canaries)
 GOOD_ACTION = "Check every part against the drawing at goods receipt"
 # The penalty notices are dated in a fixed past week (the bulletin of that week is this tier's own).
 NOTICE_WEEK = datetime(2025, 3, 10)
@@ -108,9 +109,12 @@ def new_complaint(customer: str, phone: str, description: str, owner: str | None
 	return name
 
 
-def walk(name: str, dept: str, handler: str, reply: str | None = None, close: bool = False) -> None:
-	"""Transfer, acknowledge, reply and (optionally) close a complaint through complaint_mgmt.api."""
-	as_user("specialist", api.transfer, name, dept)
+def walk(
+	name: str, dept: str, handler: str, reply: str | None = None, close: bool = False, note: str | None = None
+) -> None:
+	"""Transfer (with an optional note), acknowledge, reply and (optionally) close a complaint through
+	complaint_mgmt.api."""
+	as_user("specialist", api.transfer, name, dept, None, note)
 	if handler is None:
 		return
 	as_user(handler, api.acknowledge, name)
@@ -276,7 +280,7 @@ def _seed() -> frappe._dict:
 	as_user("specialist", api.transfer, s.a_irrational, DEPT_A, None, None, "Watch", A_IRRATIONAL)
 
 	s.b_open = new_complaint(B_CUSTOMER, B_PHONE, B_DESC, contact_email=B_EMAIL)
-	walk(s.b_open, DEPT_B, "handler_b", B_REPLY)
+	walk(s.b_open, DEPT_B, "handler_b", B_REPLY, note=B_TRANSFER_NOTE)
 	pause_and_escalate(s.b_open)
 	s.b_transferred = new_complaint(B_CUSTOMER, B_PHONE, B_DESC, contact_email=B_EMAIL)
 	walk(s.b_transferred, DEPT_B, None)
