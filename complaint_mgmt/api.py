@@ -1,5 +1,6 @@
 """The public procedure API (contract): ``complaint_mgmt.api.<action>`` (desk, REST, integrators)."""
 
+from complaint_mgmt.loop.action_reviews import review_corrective_action  # noqa: F401
 from complaint_mgmt.loop.actions import *  # noqa: F403  (the actions: transfer, acknowledge, reply, ...)
 from complaint_mgmt.loop.actions import actions, earlier_complaints  # noqa: F401
 from complaint_mgmt.loop.appeals import appeal_notice, decide_appeal  # noqa: F401

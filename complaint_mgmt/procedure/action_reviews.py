@@ -26,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from complaint_mgmt.procedure.appeals import NotPermitted
 from complaint_mgmt.procedure.calendar_hours import RuleError
 from complaint_mgmt.procedure.corrective_action import validate_corrective_action
 
@@ -50,10 +51,6 @@ STOP_WORDS = frozenset(
 	" he she you your".split()
 )
 CJK_FUNCTION_CHARS = frozenset("的了是在和与及或也就都而且但对把被让给着过吗呢吧啊")
-
-
-class NotPermitted(RuleError):
-	"""The caller lacks the right (answered as a permission error, 403)."""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ APP_RULES: dict[str, Rule] = {
 	"Complaint Transfer Record": Rule(DEPARTMENT),
 	"Complaint Penalty Notice": Rule(DEPARTMENT),
 	"Complaint Penalty Appeal": Rule(DEPARTMENT),
+	"Complaint Action Review": Rule(DEPARTMENT),
+	"Complaint Action Review Recurrence": child("Complaint Action Review"),
 	"Complaint Reply": child("Complaint"),
 	"Complaint Step": child("Complaint"),
 	"Complaint Escalation": child("Complaint"),

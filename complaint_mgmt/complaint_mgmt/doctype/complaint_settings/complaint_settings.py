@@ -45,6 +45,8 @@ class ComplaintSettings(Document):
 		compensation_tiers: DF.Table[ComplaintCompensationTier]
 		default_category: DF.Link | None
 		default_grade: DF.Link | None
+		effectiveness_review_allowed_days: DF.Int
+		effectiveness_review_days: DF.Int
 		email_date_tolerance_minutes: DF.Int
 		holidays: DF.Table[ComplaintHoliday]
 		intake_limit_global: DF.Int

@@ -7,7 +7,9 @@ One row per calendar month of the period (the first and the last month clipped t
   average wall-clock hours of each step: the complaints received in the month (steps they have completed);
 - first-closure rate and second closures: the closures approved in the month; top root causes: of those
   closures, per category (most closures first) its most frequent root cause;
-- penalties: count and amount of the submitted, uncancelled penalty notices issued in the month.
+- penalties: count and amount of the submitted, uncancelled penalty notices issued in the month;
+- corrective-action reviews (issue 18 §3): those due in the month (by due day), those recorded in the month and
+  how many of them found the action effective.
 
 Five grouped queries (frappe.qb) whatever the number of complaints; department users see only their
 departments (reporting.department_scope), like every other report of the app.
@@ -34,7 +36,16 @@ STEPS = {
 TOP_CATEGORIES = 10
 ROOT_CAUSE_CATEGORIES = 3  # categories named in the root-cause text
 ROOT_CAUSE_CHARS = 60
-SUMMED = ("received", "first_closures", "second_closures", "repeats", "penalty_count", "penalty_amount")
+REVIEW_COUNTS = ("reviews_due", "reviews_done", "reviews_effective")
+SUMMED = (
+	"received",
+	"first_closures",
+	"second_closures",
+	"repeats",
+	"penalty_count",
+	"penalty_amount",
+	*REVIEW_COUNTS,
+)
 
 
 def execute(filters=None):
@@ -77,6 +88,7 @@ def get_rows(filters, grades: dict[str, str]) -> list[dict]:
 	add_closures(rows, filters, scope)
 	add_root_causes(rows, filters, scope)
 	add_penalties(rows, start, end, scope)
+	add_reviews(rows, start, end, scope)
 	for row in rows.values():
 		closures = row.first_closures + row.second_closures
 		row.first_closure_rate = reporting.share(row.first_closures, closures)
@@ -91,6 +103,7 @@ def new_row(month: str, grades: dict[str, str]) -> frappe._dict:
 		"second_closures",
 		"repeats",
 		"penalty_count",
+		*REVIEW_COUNTS,
 		*grades.values(),
 	):
 		row[key] = 0
@@ -249,6 +262,30 @@ def add_penalties(rows: dict, start, end, scope) -> None:
 		rows[r.month].penalty_amount = flt(r.amount, 2)
 
 
+def add_reviews(rows: dict, start, end, scope) -> None:
+	"""The corrective-action reviews due in each month, and those recorded in it (effective among them)."""
+	r = frappe.qb.DocType("Complaint Action Review")
+	due = DateFormat(r.due_on, MONTH_FORMAT).as_("month")
+	query = (
+		frappe.qb.from_(r)
+		.select(due, Count("*").as_("n"))
+		.where((r.due_on >= start.date()) & (r.due_on < end.date()))
+		.groupby(due)
+	)
+	for row in reporting.restrict(query, r.department, scope).run(as_dict=True):
+		rows[row.month].reviews_due = int(row.n)
+	done = DateFormat(r.reviewed_on, MONTH_FORMAT).as_("month")
+	query = (
+		frappe.qb.from_(r)
+		.select(done, Count("*").as_("n"), reporting.count_if(r.status == "Effective").as_("effective"))
+		.where((r.reviewed_on >= start) & (r.reviewed_on < end))
+		.groupby(done)
+	)
+	for row in reporting.restrict(query, r.department, scope).run(as_dict=True):
+		rows[row.month].reviews_done = int(row.n)
+		rows[row.month].reviews_effective = int(row.effective or 0)
+
+
 def get_columns(grades: dict[str, str]) -> list[dict]:
 	columns = [
 		{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 90},
@@ -274,6 +311,9 @@ def get_columns(grades: dict[str, str]) -> list[dict]:
 		{"fieldname": "penalty_amount", "label": _("Penalty Amount"), "fieldtype": "Currency", "width": 130},
 		{"fieldname": "top_root_causes", "label": _("Top Root Causes by Category"), "fieldtype": "Data",
 		 "width": 360},
+		{"fieldname": "reviews_due", "label": _("Reviews Due"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "reviews_done", "label": _("Reviews Done"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "reviews_effective", "label": _("Reviews Effective"), "fieldtype": "Int", "width": 130},
 	]  # fmt: skip
 	return columns
 
@@ -306,4 +346,8 @@ def get_summary(totals: dict) -> list[dict]:
 		{"label": _("Repeat Complaints"), "value": totals["repeats"], "datatype": "Int"},
 		{"label": _("Penalty Notices"), "value": totals["penalty_count"], "datatype": "Int", "indicator": "Red"},
 		{"label": _("Penalty Amount"), "value": flt(totals["penalty_amount"], 2), "datatype": "Currency"},
+		{"label": _("Reviews Due"), "value": totals["reviews_due"], "datatype": "Int"},
+		{"label": _("Reviews Done"), "value": totals["reviews_done"], "datatype": "Int"},
+		{"label": _("Reviews Effective"), "value": totals["reviews_effective"], "datatype": "Int",
+		 "indicator": "Green"},
 	]  # fmt: skip
