@@ -44,6 +44,15 @@ override_whitelisted_methods = {
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "complaint_mgmt.security.overrides.get_submitted_linked_docs",
 	"frappe.handler.download_file": "complaint_mgmt.security.overrides.download_file",
 	"download_file": "complaint_mgmt.security.overrides.download_file",
+	# found by the canary matrix (security/document_overrides.py): run_doc_method's documents above the caller's
+	# permission level, unzip_file's message before any check, website comments and likes on any document
+	"run_doc_method": "complaint_mgmt.security.document_overrides.run_doc_method",
+	"runserverobj": "complaint_mgmt.security.document_overrides.run_doc_method",
+	"frappe.handler.run_doc_method": "complaint_mgmt.security.document_overrides.run_doc_method",
+	"frappe.core.doctype.file.file.unzip_file": "complaint_mgmt.security.document_overrides.unzip_file",
+	"frappe.core.api.file.unzip_file": "complaint_mgmt.security.document_overrides.unzip_file",
+	"frappe.templates.includes.comments.comments.add_comment": "complaint_mgmt.security.document_overrides.add_website_comment",
+	"frappe.templates.includes.likes.likes.like": "complaint_mgmt.security.document_overrides.website_like",
 }
 
 # What Frappe lets through before any permission: filters on unreadable fields, SQL in order_by, malformed
@@ -59,6 +68,8 @@ before_request = [
 # a JSON body Frappe 15 cannot parse fails before any before_request hook: answered 400, not 500 (bad_input.py)
 after_request = [
 	"complaint_mgmt.security.bad_input.answer_malformed_body",
+	# Frappe's own endpoints' server errors on arguments they could not use: 400 (security/argument_errors.py)
+	"complaint_mgmt.security.argument_errors.answer_argument_errors",
 	# what Frappe's traceback switch does not reach (an error before the hooks, errprint, messages)
 	"complaint_mgmt.security.tracebacks.strip_tracebacks",
 ]

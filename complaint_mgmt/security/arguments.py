@@ -35,6 +35,9 @@ FIELD_KEYS = frozenset(
 		"group_by_based_on",
 		"aggregate_function_based_on",
 		"columns",
+		"export_fields",
+		"select_columns",
+		"date_field",
 	}
 )
 # keys whose values are filters (a list of conditions or a dict of field -> value)
@@ -47,6 +50,8 @@ FILTER_KEYS = frozenset(
 		"filters_json",
 		"dynamic_filters_json",
 		"default_filters",
+		"export_filters",
+		"extra_filters",
 	}
 )
 # keys naming a doctype, and keys naming a document of it
@@ -95,6 +100,21 @@ FIELD_EXPRESSION = re.compile(
 ORDER_ITEM = re.compile(rf"^\s*{_COLUMN}(?:\s+(?:asc|desc))?\s*$", re.I)
 STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 TOKEN = re.compile(r"`([^`]*)`|([A-Za-z_][\w]*)")
+
+
+def rest_target(path: str) -> tuple[str | None, str | None]:
+	"""The (doctype, name) a REST route addresses, v1 and v2 (Werkzeug's path is decoded already):
+	/api/resource/<doctype>[/<name>], /api/v2/document/<doctype>[/<name>[/method/<m>]],
+	/api/v2/doctype/<doctype>/meta|count."""
+	parts = path.split("/")
+	if path.startswith("/api/resource/") and len(parts) > 3:
+		return parts[3] or None, "/".join(parts[4:]) or None
+	if path.startswith("/api/v2/document/") and len(parts) > 4:
+		name = parts[5] if len(parts) > 5 else None
+		return parts[4] or None, name or None
+	if path.startswith("/api/v2/doctype/") and len(parts) > 4:
+		return parts[4] or None, None
+	return None, None
 
 
 def decode(value, depth: int = 0):

@@ -81,12 +81,8 @@ class Fields:
 
 def request_doctypes(request_args: dict) -> list[str]:
 	"""The doctypes a request is about: REST's /api/resource/<doctype> and every doctype argument (any depth)."""
-	found = [request_args.get("doctype")]  # the list's own doctype first: a condition without one is on it
-	path = frappe.request.path
-	if path.startswith("/api/resource/"):
-		parts = path.split("/")  # Werkzeug's path is decoded already
-		if len(parts) > 3:
-			found.insert(0, parts[3])
+	# the list's own doctype first (REST's, else the argument): a condition without a doctype is on it
+	found = [arguments.rest_target(frappe.request.path)[0], request_args.get("doctype")]
 	for key, value, _holder in arguments.entries(
 		request_args, skip=arguments.FILTER_KEYS
 	):  # a filter's value is no doctype
@@ -240,10 +236,7 @@ def check_fields(request_args: dict, doctypes: list[str]) -> None:
 
 def check_parent(request_args: dict, path: str) -> None:
 	"""``parent`` / ``parent_doctype`` of a list: only a child table's own parent (Frappe 15 fails on another)."""
-	parts = path.split("/")
-	doctype = (
-		parts[3] if path.startswith("/api/resource/") and len(parts) > 3 else request_args.get("doctype")
-	)
+	doctype = arguments.rest_target(path)[0] or request_args.get("doctype")
 	if not isinstance(doctype, str) or doctype not in RULES or RULES[doctype].kind in ("config", "company"):
 		return
 	for key in ("parent", "parent_doctype"):

@@ -20,7 +20,7 @@ from complaint_mgmt.security.registry import GUARDED_DOCTYPES, RULES
 # A doctype key and the keys of the same dict that name documents of that doctype (a dict with a "doctype" is
 # itself a document: its name; a child row names its parent by parenttype and parent).
 PAIRS = {
-	"doctype": ("name", "docname", "doc_name", "docnames", "names"),
+	"doctype": ("name", "docname", "doc_name", "docnames", "names", "document"),
 	"dt": ("dn", "docname", "name", "docs"),
 	"doc_type": ("docname", "name"),
 	"reference_doctype": ("reference_name", "reference_docname"),
@@ -43,9 +43,9 @@ OWN_CHECKS = frozenset(
 def named_documents(request_args: dict, path: str) -> list[tuple[str, str]]:
 	"""Every (doctype, name) of a protected doctype the decoded request names."""
 	found = []
-	parts = path.split("/")
-	if path.startswith("/api/resource/") and len(parts) > 4:
-		found.append((parts[3], "/".join(parts[4:])))
+	doctype, name = arguments.rest_target(path)
+	if doctype in GUARDED_DOCTYPES and name:
+		found.append((doctype, name))
 	holders = [request_args] + [
 		value for _key, value, _holder in arguments.entries(request_args) if isinstance(value, dict)
 	]

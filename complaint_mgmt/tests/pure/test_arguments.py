@@ -85,3 +85,19 @@ def test_conditions_in_every_form():
 def test_filter_values_are_scalars_or_lists_of_them():
 	assert a.filter_value_ok("x") and a.filter_value_ok([1, "a"]) and a.filter_value_ok(None)
 	assert not a.filter_value_ok({"a": 1}) and not a.filter_value_ok([{"a": 1}])
+
+
+@pytest.mark.parametrize(
+	"path,expected",
+	[
+		("/api/resource/Complaint Step/abc", ("Complaint Step", "abc")),
+		("/api/resource/Complaint", ("Complaint", None)),
+		("/api/v2/document/Complaint Step/abc", ("Complaint Step", "abc")),
+		("/api/v2/document/Complaint/CMP-1/method/add_comment", ("Complaint", "CMP-1")),
+		("/api/v2/document/Complaint", ("Complaint", None)),
+		("/api/v2/doctype/Complaint/count", ("Complaint", None)),
+		("/api/method/frappe.client.get", (None, None)),
+	],
+)
+def test_rest_routes_v1_and_v2_name_their_doctype_and_document(path, expected):
+	assert a.rest_target(path) == expected
