@@ -269,6 +269,7 @@ class Matrix:
 	def __init__(self, http, t: tg.Targets, cases: list[cc.Case]):
 		self.http, self.t, self.cases = http, t, cases
 		self.queries = fingerprint_queries(t)
+		self.any_marker = {role: re.compile("|".join(m.values())) for role, m in t.markers.items()}
 		self.last = None
 		self.problems: dict = defaultdict(list)
 		self.calls = 0
@@ -338,9 +339,11 @@ class Matrix:
 		if resp.status_code >= 500 and not no_pdf_engine(resp):
 			detail = f"{resp.status_code} {exception_of(resp)} <- {request_line(resp)}"
 			self.note(case, "500", detail, counter="server_errors")
+		text = body_text(resp)
+		if not self.any_marker[case.role].search(text):  # one scan of the body; the labels only on a hit
+			return
 		sent = request_text(resp)
 		markers = {k: v for k, v in self.t.markers[case.role].items() if not re.search(v, sent)}
-		text = body_text(resp)
 		found = leaks(text, markers)
 		if found:
 			where = re.search(markers[found[0]], text)
