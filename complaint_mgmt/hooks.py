@@ -146,5 +146,8 @@ scheduler_events = {
 			"complaint_mgmt.outputs.weekly_mail.send_due_reports",
 			"complaint_mgmt.outputs.report_stats.schedule_count",
 		],
+		# The corrective-action reviews: opened effectiveness_review_days after a closure, overdue ones flagged
+		# (engine/action_reviews.py), on the long queue.
+		"30 1 * * *": ["complaint_mgmt.engine.action_reviews.schedule_reviews"],
 	},
 }

@@ -286,3 +286,22 @@ def test_the_reports_count_the_reviews_for_whom_may_read_them(closed):
 		other = monthly_complaint_analysis.execute(month)[1][-1]
 		assert (other["reviews_done"], other["reviews_effective"]) == (0, 0)
 	assert report_check.mismatches(month) == []
+
+
+def test_the_job_runs_daily_on_the_long_queue(monkeypatch):
+	crons = frappe.get_hooks("scheduler_events")["cron"]
+	(expression,) = [
+		c
+		for c, methods in crons.items()
+		if "complaint_mgmt.engine.action_reviews.schedule_reviews" in methods
+	]
+	assert expression == "30 1 * * *"
+	queued = []
+	monkeypatch.setattr(frappe, "enqueue", lambda method, **kw: queued.append((method, kw)))
+	job.schedule_reviews()
+	assert queued == [
+		(
+			"complaint_mgmt.engine.action_reviews.run_reviews",
+			{"queue": "long", "job_id": job.JOB_ID, "deduplicate": True, "timeout": 3600},
+		)
+	]
