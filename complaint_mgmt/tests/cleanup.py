@@ -67,12 +67,16 @@ def delete_complaints(names: list[str]) -> None:
 	notices = frappe.get_all("Complaint Penalty Notice", {"complaint": ("in", names)}, pluck="name")
 	records = frappe.get_all("Complaint Transfer Record", {"complaint": ("in", names)}, pluck="name")
 	appeals = frappe.get_all("Complaint Penalty Appeal", {"notice": ("in", notices or [""])}, pluck="name")
+	reviews = frappe.get_all("Complaint Action Review", {"complaint": ("in", names)}, pluck="name")
 	for doctype, docs in (
 		("Complaint", names),
 		("Complaint Penalty Notice", notices),
 		("Complaint Transfer Record", records),
 		("Complaint Penalty Appeal", appeals),
+		("Complaint Action Review", reviews),
 	):
 		delete_with_traces(doctype, docs)
+	if reviews:
+		frappe.db.delete("Complaint Action Review Recurrence", {"parent": ("in", reviews)})
 	for child in COMPLAINT_CHILDREN:
 		frappe.db.delete(child, {"parenttype": "Complaint", "parent": ("in", names)})

@@ -44,6 +44,7 @@ B_CUSTOMER, B_PHONE, B_EMAIL = "Bcustomer-ZQX", "+86-139-7777-4242", "bmail-zqx@
 B_REPLY, B_DESC, B_FILE, B_COMM = "Breply-ZQX secret", "Bdesc-ZQX the B product", "Bfile-ZQX", "Bcomm-ZQX"
 B_PAUSE, B_ESCALATION = "Bpause-ZQX customer away", "Besc-ZQX escalated"
 A_APPEAL, B_APPEAL = "Aappeal-ZQX the deadline was wrong", "Bappeal-ZQX the customer hid"  # appeal reasons
+B_REVIEW_CAUSE = "Brcause-ZQX the B supplier's seals"  # root cause on B's corrective-action review
 B_TRANSFER_NOTE = "Btnote-ZQX call the plant first"  # on B's transfer record and its transfer step (canaries)
 GOOD_ACTION = "Check every part against the drawing at goods receipt"
 # The penalty notices are dated in a fixed past week (the bulletin of that week is this tier's own).
@@ -197,6 +198,31 @@ def appeal(notice_name: str, reason: str, requested_by: str) -> str:
 	return doc.name
 
 
+def action_review(complaint: str, dept: str, root_cause: str | None = None) -> str:
+	"""An open corrective-action review as the daily job writes it (engine/action_reviews.py; B's complaint is
+	open: what is probed is who sees the review)."""
+	c = frappe.get_doc("Complaint", complaint)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Complaint Action Review",
+			"complaint": c.name,
+			"department": dept,
+			"category": c.category,
+			"closed_on": c.closed_on or now_datetime(),
+			"root_cause": root_cause or c.root_cause,
+			"corrective_action": c.corrective_action or GOOD_ACTION,
+			"status": "Open",
+			"opened_on": now_datetime().date(),
+			"due_on": add_days(now_datetime().date(), 14),
+			"recurrences": 1,
+			"recurrence_rows": [{"complaint": c.name, "root_cause": root_cause or c.root_cause}],
+		}
+	)
+	doc.flags.procedure_action = True
+	doc.insert(ignore_permissions=True)  # written as the review job writes it
+	return doc.name
+
+
 def private_file(complaint: str) -> frappe._dict:
 	doc = frappe.get_doc(
 		{
@@ -290,6 +316,8 @@ def _seed() -> frappe._dict:
 	s.a_cancelled_notice = notice(s.a_open, DEPT_A, "First Reply", user("handler_a"), cancel=True)
 	s.b_appeal = appeal(s.b_notice, B_APPEAL, user("handler_b"))
 	s.a_appeal = appeal(s.a_notice, A_APPEAL, user("deptmgr_a"))
+	s.a_review = action_review(s.a_closed, DEPT_A)
+	s.b_review = action_review(s.b_open, DEPT_B, B_REVIEW_CAUSE)
 	s.b_file = private_file(s.b_open)
 	s.b_comm = communication(s.b_open)
 	s.b_records = frappe.get_all("Complaint Transfer Record", {"complaint": s.b_open}, pluck="name")
