@@ -76,6 +76,9 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"return_visited_on",
 		),
 		# The customers' /my-complaints: their own complaints, newest first, by either identity (loop/intake.py).
+		# The corrective-action review job (engine/action_reviews.py): the complaints of one department and
+		# category received since a closure, with their root cause: one slice per review.
+		"review_recurrence_v1": ("department", "category", "received_on"),
 		"portal_owner_v1": ("owner", "received_on"),
 		"portal_contact_v1": ("contact_email", "received_on"),
 	},
