@@ -305,3 +305,20 @@ def test_the_job_runs_daily_on_the_long_queue(monkeypatch):
 			{"queue": "long", "job_id": job.JOB_ID, "deduplicate": True, "timeout": 3600},
 		)
 	]
+
+
+def test_a_chinese_manager_reads_the_task_and_the_refusals_in_chinese(closed):
+	frappe.db.set_value("User", DEPT_MGR, "language", "zh")
+	job.run_reviews()
+	name = review_of(closed.name).name
+	(todo,) = open_todos(name)
+	assert "请评审其纠正/预防措施是否有效" in todo.description and "同类别抱怨 2 件" in todo.description
+	frappe.local.lang, frappe.local.lang_full_dict = "zh", None
+	try:
+		with pytest.raises(frappe.ValidationError, match="无效的纠正/预防措施需要填写新的纠正/预防措施"):
+			record(DEPT_MGR, name, False, "又发错零件")
+		with pytest.raises(frappe.PermissionError, match="客诉经理可以评审"):
+			record(HANDLER, name, True, "好")
+	finally:
+		frappe.local.lang, frappe.local.lang_full_dict = "en", None
+	assert review_of(closed.name).status == "Open"
