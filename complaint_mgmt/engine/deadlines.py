@@ -63,6 +63,7 @@ class SweepContext:
 	multiplier: float
 	service_center: str | None
 	language: str = "en"  # the site's: the notices' stored explanation
+	translate: object = None  # its ``_``, memoised for the sweep (notice_why.sweep_translator)
 	managers: dict[str, str | None] = field(default_factory=dict)
 
 	def manager(self, department: str | None) -> str | None:
