@@ -17,7 +17,7 @@ CHUNK = 500
 def execute() -> None:
 	notices = frappe.get_all(
 		NOTICE,
-		filters=[["computation", "is", "not set"], ["docstatus", "!=", 0]],
+		filters=[["computation", "is", "not set"], ["explanation", "is", "not set"], ["docstatus", "!=", 0]],
 		fields=[*notice_why.NOTICE_FIELDS, "due_on", "amount", "base_amount", "multiplier", "grade"],
 		order_by="creation asc",
 	)
@@ -32,9 +32,7 @@ def execute() -> None:
 		chunk = notices[start : start + CHUNK]
 		found = notice_why.histories(sorted({n.complaint for n in chunk if n.complaint})) if rules_now else {}
 		for notice in chunk:
-			computation = (
-				notice_why.recompute(notice, found.get(notice.complaint), rules_now) if rules_now else None
-			)
+			computation = recompute(notice, found.get(notice.complaint), rules_now)
 			if computation is not None and not agrees(notice, computation):
 				computation = None
 			values = {
@@ -42,6 +40,16 @@ def execute() -> None:
 				"explanation": notice_why.explanation(computation, lang, ne.NOT_AVAILABLE),
 			}
 			frappe.db.set_value(NOTICE, notice.name, values, update_modified=False)
+
+
+def recompute(notice, history, rules_now) -> dict | None:
+	"""The recomputation, None when it is not possible: a migrate never stops on one odd notice."""
+	if rules_now is None:
+		return None
+	try:
+		return notice_why.recompute(notice, history, rules_now)
+	except Exception:
+		return None
 
 
 def agrees(notice, computation: dict) -> bool:
