@@ -40,11 +40,18 @@ OWN_CHECKS = frozenset(
 )
 
 
+# Methods that name a document under a key of their own: the form's next / previous button reads the
+# document's sort value before any check (its answer orders another department's complaint among one's own).
+METHOD_NAME_KEYS = {"/api/method/frappe.desk.form.utils.get_next": "value"}
+
+
 def named_documents(request_args: dict, path: str) -> list[tuple[str, str]]:
 	"""Every (doctype, name) of a protected doctype the decoded request names."""
 	found = []
 	doctype, name = arguments.rest_target(path)
-	if doctype in GUARDED_DOCTYPES and name:
+	if path in METHOD_NAME_KEYS:
+		doctype, name = request_args.get("doctype"), request_args.get(METHOD_NAME_KEYS[path])
+	if doctype in GUARDED_DOCTYPES and isinstance(name, str) and name:
 		found.append((doctype, name))
 	holders = [request_args] + [
 		value for _key, value, _holder in arguments.entries(request_args) if isinstance(value, dict)

@@ -110,7 +110,9 @@ def test_the_steps_are_listed_for_their_own_department(http, seed):
 		"/api/resource/Complaint Step",
 		{"parent": "Complaint", "fields": '["parent"]', "limit_page_length": 0},
 	)
-	assert resp.status_code == 200 and seed.b_open in {r["parent"] for r in resp.json()["data"]}, resp.text[:300]
+	assert resp.status_code == 200 and seed.b_open in {r["parent"] for r in resp.json()["data"]}, resp.text[
+		:300
+	]
 
 
 @pytest.mark.parametrize(
@@ -221,3 +223,17 @@ def test_a_raw_sql_condition_is_refused_on_frappe_doctypes_too(http, seed):
 		{"filters": json.dumps(["exists(select 1 from tabComplaint where contact_phone like '%4242')"])},
 	)
 	assert_refused(resp)
+
+
+def test_next_and_previous_never_start_from_another_departments_complaint(http, seed):
+	args = {"doctype": "Complaint", "value": seed.b_open, "prev": "1", "filters": "[]"}
+	resp = http.as_("handler_a").get_method("frappe.desk.form.utils.get_next", **args)
+	missing = http.as_("handler_a").get_method(
+		"frappe.desk.form.utils.get_next", **{**args, "value": "CMP-1999-99999"}
+	)
+	assert_refused(resp)
+	assert (resp.status_code, message(resp)) == (missing.status_code, message(missing))
+	own = http.as_("handler_a").get_method(
+		"frappe.desk.form.utils.get_next", **{**args, "value": seed.a_open}
+	)
+	assert own.status_code == 200, own.text[:300]
