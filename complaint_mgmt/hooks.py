@@ -92,6 +92,8 @@ doc_events = {
 		"on_trash": [
 			"complaint_mgmt.loop.retention.on_trash",
 			"complaint_mgmt.outputs.report_stats.on_complaint_trash",
+			# after its retention period a complaint takes its corrective-action reviews along (loop/action_reviews.py)
+			"complaint_mgmt.loop.action_reviews.on_complaint_trash",
 		],
 	},
 	# records are kept two years after the closure, for every role (complaint_mgmt/retention.py)

@@ -109,3 +109,12 @@ def task_text(doc) -> str:
 		"Complaint {0} ({1}): review whether its corrective action worked. Since the closure: {2} complaints"
 		" of the same category, {3} with a similar root cause."
 	).format(doc.complaint, doc.department, doc.recurrences, doc.similar_root_causes)
+
+
+def on_complaint_trash(doc, method=None) -> None:
+	"""doc_events: a complaint deleted (after its retention period: the retention guard runs first) takes its
+	reviews along, and the rows of other reviews that listed it as a recurrence (their counts stay as found)."""
+	for name in frappe.get_all(REVIEW, filters={"complaint": doc.name}, pluck="name"):
+		# part of the complaint's deletion, which the retention guard allowed; nobody may delete a review alone
+		frappe.delete_doc(REVIEW, name, ignore_permissions=True, force=True)
+	frappe.db.delete("Complaint Action Review Recurrence", {"complaint": doc.name})

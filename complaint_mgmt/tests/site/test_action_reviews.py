@@ -322,3 +322,38 @@ def test_a_chinese_manager_reads_the_task_and_the_refusals_in_chinese(closed):
 	finally:
 		frappe.local.lang, frappe.local.lang_full_dict = "en", None
 	assert review_of(closed.name).status == "Open"
+
+
+def test_a_complaint_deleted_after_its_retention_takes_its_reviews_along(closed):
+	job.run_reviews()
+	review = review_of(closed.name).name
+	old = complaint_at("Closed", received_on=now_datetime() - timedelta(days=800))
+	frappe.db.set_value("Complaint", old, "closed_on", now_datetime() - timedelta(days=731))
+	listing = frappe.get_doc(
+		{
+			"doctype": REVIEW,
+			"complaint": old,
+			"department": SALES,
+			"status": "Open",
+			"due_on": getdate(now_datetime()),
+			"recurrences": 1,
+			"recurrence_rows": [{"complaint": closed.similar}],
+		}
+	)
+	listing.flags.procedure_action = True
+	listing.insert(ignore_permissions=True)
+	other = frappe.get_doc(REVIEW, review)  # another review that listed the old complaint as a recurrence
+	other.append("recurrence_rows", {"complaint": old})
+	other.flags.procedure_action = True
+	other.save(ignore_permissions=True)
+	for record in frappe.get_all("Complaint Transfer Record", {"complaint": old}, pluck="name"):
+		frappe.delete_doc("Complaint Transfer Record", record)  # the complaint's own records first
+	frappe.delete_doc("Complaint", old)
+	assert not frappe.db.exists("Complaint", old)
+	assert not frappe.db.exists(REVIEW, listing.name)
+	assert not frappe.db.exists("Complaint Action Review Recurrence", {"parent": listing.name})
+	assert not frappe.db.exists("Complaint Action Review Recurrence", {"complaint": old})
+	assert frappe.db.get_value(REVIEW, review, "recurrences") == 2  # as found
+	with pytest.raises(frappe.ValidationError, match="kept"):  # the retention guard still decides
+		frappe.delete_doc("Complaint", closed.name)
+	assert frappe.db.exists(REVIEW, review)
