@@ -7,8 +7,8 @@ import json
 import frappe
 
 from complaint_mgmt.security.permissions import can_read_document
-from complaint_mgmt.security.registry import DEPARTMENT_DOCTYPES
 from complaint_mgmt.security.privacy import MASK, protected_fields
+from complaint_mgmt.security.registry import DEPARTMENT_DOCTYPES
 
 
 def execute() -> None:

@@ -13,7 +13,9 @@ def test_the_rest_read_of_a_notice_carries_why(http, seed):
 	resp = http.as_("handler_a").get(f"/api/resource/Complaint Penalty Notice/{seed.a_notice}")
 	assert resp.status_code == 200, resp.text[:500]
 	data = resp.json()["data"]
-	assert data.get("computation") is None  # the seed's notice is made by hand: no computation, and it says so
+	assert (
+		data.get("computation") is None
+	)  # the seed's notice is made by hand: no computation, and it says so
 	assert data["explanation"].startswith("This notice was issued by hand")
 
 
