@@ -22,6 +22,7 @@ APP_DOCTYPES = (
 	"Complaint Escalation",
 	"Complaint Pause",
 	"Complaint Action Review",  # issue 18 §3: B's review carries its root cause (seed.B_REVIEW_CAUSE)
+	"Complaint Penalty Appeal",  # issue 18 §2: B's appeal carries its reason (seed.B_APPEAL)
 )
 CHILD_FIELDS = {  # child doctype -> the parent's table field
 	"Complaint Reply": "replies",
@@ -63,6 +64,7 @@ CANARY_FILTER = {
 	"Complaint Escalation": ("reason", "like", "%Besc-ZQX%", "%Bnope-NOTHING%"),
 	"Complaint Pause": ("reason", "like", "%Bpause-ZQX%", "%Bnope-NOTHING%"),
 	"Complaint Action Review": ("root_cause", "like", "%Brcause-ZQX%", "%Bnope-NOTHING%"),
+	"Complaint Penalty Appeal": ("reason", "like", "%Bappeal-ZQX%", "%Bnope-NOTHING%"),
 	"Communication": ("content", "like", "%Bcomm-ZQX%", "%Bnope-NOTHING%"),
 	"File": ("file_name", "like", "%bfile-zqx%", "%bnope-nothing%"),
 }
@@ -72,7 +74,11 @@ CONTACT_BLIND = ("executor", "approver")
 # Roles that may learn nothing of department B: every doctype's filter is an oracle to them.
 B_BLIND = ("handler_a", "deptmgr_a", "customer", "guest")
 # Text canaries of this matrix beyond probe.markers_b (the transfer note is also the transfer step's note)
-EXTRA_B_MARKERS = {"B transfer note": "Btnote-ZQX", "B review cause": "Brcause-ZQX"}
+EXTRA_B_MARKERS = {
+	"B transfer note": "Btnote-ZQX",
+	"B review cause": "Brcause-ZQX",
+	"B appeal reason": "Bappeal-ZQX",
+}
 HACKED = "hacked-ZQX"
 PLANTED = "planted-ZQX"
 # columns that follow a link into B's complaint (item 3 of issue 17)
@@ -109,11 +115,13 @@ class Targets:
 			"Complaint Transfer Record": list(seed.b_records),
 			"Complaint Penalty Notice": [seed.b_notice],
 			"Complaint Action Review": [seed.b_review],
+			"Complaint Penalty Appeal": [seed.b_appeal],
 		}
 		t.names["Complaint"] = seed.b_open
 		t.names["Complaint Transfer Record"] = seed.b_records[0]
 		t.names["Complaint Penalty Notice"] = seed.b_notice
 		t.names["Complaint Action Review"] = seed.b_review
+		t.names["Complaint Penalty Appeal"] = seed.b_appeal
 		for child in CHILD_FIELDS:
 			rows = frappe.get_all(child, {"parent": seed.b_open, "parenttype": "Complaint"}, pluck="name")
 			t.names[child] = rows[0] if rows else "nope-zqx"
