@@ -237,3 +237,21 @@ def test_next_and_previous_never_start_from_another_departments_complaint(http, 
 		"frappe.desk.form.utils.get_next", **{**args, "value": seed.a_open}
 	)
 	assert own.status_code == 200, own.text[:300]
+
+
+FRAPPE_ARGUMENT_ERRORS = [
+	("get_common_transition_actions", "frappe.model.workflow.get_common_transition_actions",
+		{"doctype": "ToDo", "docs": '["nope-zqx"]'}),  # AttributeError in Frappe
+	("update_page", "frappe.desk.doctype.workspace.workspace.update_page",
+		{"name": "zqx", "title": "zqx", "icon": "zqx", "indicator_color": "zqx", "parent": "zqx", "public": "zqx"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+	"label,method,args", FRAPPE_ARGUMENT_ERRORS, ids=[c[0] for c in FRAPPE_ARGUMENT_ERRORS]
+)
+def test_frappes_server_error_on_unusable_arguments_is_a_translated_400(http, seed, label, method, args):
+	resp = http.as_("handler_a").post(f"/api/method/{method}", args)
+	assert resp.status_code == 400, resp.text[:300]
+	assert "could not be used" in resp.text
+	assert "Traceback" not in resp.text
