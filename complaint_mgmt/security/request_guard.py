@@ -65,7 +65,7 @@ class Fields:
 	def __init__(self):
 		self.user = frappe.session.user
 		self._hidden: dict[str, set[str]] = {}
-		self._names: dict[str, str] | None = None
+		self._names: dict[str, str | None] = {}
 
 	def hidden(self, doctype: str) -> set[str]:
 		if doctype not in self._hidden:
@@ -73,10 +73,17 @@ class Fields:
 		return self._hidden[doctype]
 
 	def doctype_named(self, text: str) -> str | None:
-		"""The doctype whose table a ``tabX`` qualifier (any letter case) names."""
-		if self._names is None:
-			self._names = {d.lower(): d for d in frappe.get_all("DocType", pluck="name")}
-		return self._names.get(text[3:] if text.startswith("tab") else text)
+		"""The doctype whose table a ``tabX`` qualifier (any letter case) names: one lookup on the primary key,
+		whose collation ignores case (the desk qualifies every column of every list)."""
+		name = text[3:] if text.startswith("tab") else text
+		if name not in self._names:
+			self._names[name] = frappe.db.get_value("DocType", name, "name")
+		return self._names[name]
+
+	@staticmethod
+	def joined(doctypes: list[str]) -> set[str]:
+		"""The tables a list of `doctypes` may name: themselves and their child tables."""
+		return {*doctypes, *(df.options for d in doctypes for df in frappe.get_meta(d).get_table_fields())}
 
 
 def request_doctypes(request_args: dict) -> list[str]:
@@ -114,8 +121,7 @@ def check_reference(
 			return
 		if name in fields.hidden(target):
 			refuse_field(target, name)
-		joined = {*doctypes, *(df.options for d in doctypes for df in frappe.get_meta(d).get_table_fields())}
-		if target in GUARDED_DOCTYPES and target not in joined:
+		if target in GUARDED_DOCTYPES and target not in fields.joined(doctypes):
 			refuse(_("{0} is not a table of this list.").format(_(target)), frappe.PermissionError)
 		return
 	for doctype in doctypes:
@@ -170,7 +176,7 @@ def expression_alias(expression: str, name: str) -> bool:
 	return " as " in lowered and lowered.rsplit(" as ", 1)[1].strip(" `") == name
 
 
-def check_condition(doctypes: list[str], condition: tuple, strict: bool) -> None:
+def check_condition(fields: Fields, doctypes: list[str], condition: tuple, strict: bool) -> None:
 	"""One filter condition on a protected doctype: an existing field, a known operator, a scalar value (or a
 	list of them), a date that is a date."""
 	doctype, fieldname, operator, value = condition
@@ -183,11 +189,8 @@ def check_condition(doctypes: list[str], condition: tuple, strict: bool) -> None
 	target = doctype if isinstance(doctype, str) and doctype else doctypes[0]
 	if "." in fieldname:  # only `tabX`.`field` of the list's own tables; Frappe makes a link path invalid SQL
 		qualifier, _dot, fieldname = fieldname.partition(".")
-		target = Fields().doctype_named(qualifier.strip("` ").lower())
-		if target not in {
-			*doctypes,
-			*(df.options for d in doctypes for df in frappe.get_meta(d).get_table_fields()),
-		}:
+		target = fields.doctype_named(qualifier.strip("` ").lower())
+		if target not in fields.joined(doctypes):
 			refuse(_("{0} is not a table of this list.").format(frappe.bold(qualifier[:80])))
 	base = fieldname.strip("` ").lower()
 	if base in STANDARD:
@@ -225,7 +228,7 @@ def check_fields(request_args: dict, doctypes: list[str]) -> None:
 					check_reference(fields, doctypes, qualifier, name, strict and key in COLUMN_KEYS)
 		elif key in arguments.FILTER_KEYS:
 			for condition in arguments.conditions(value):
-				check_condition(doctypes, condition, strict and bool(doctypes))
+				check_condition(fields, doctypes, condition, strict and bool(doctypes))
 				texts = [condition[1]] if isinstance(condition[1], str) else []
 				if condition[1] is None and isinstance(condition[3], str):
 					texts = [condition[3]]
