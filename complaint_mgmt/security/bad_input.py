@@ -26,21 +26,14 @@ import frappe
 from frappe import _
 from frappe.model import default_fields
 
+from complaint_mgmt.security.permissions import refuse_unreadable
+
 TAG = "frappe.desk.doctype.tag.tag."
 MAX_DEPTH = 32
 
 
 def refuse(message: str, exc=frappe.ValidationError) -> None:
 	frappe.throw(message, exc, title=_("Invalid value"))
-
-
-def refuse_document(doctype: str) -> None:
-	frappe.flags.has_permission_check_logs = []
-	frappe.throw(
-		_("You may not read or change this {0}, or it does not exist.").format(_(doctype)),
-		frappe.PermissionError,
-		title=_("Not permitted"),
-	)
 
 
 def called_method() -> str | None:
@@ -161,9 +154,9 @@ def check_tags(form: dict, method: str) -> None:
 		refuse(_("A tag must be a text."))
 	for name in documents:
 		if not isinstance(name, str) or not frappe.db.exists(doctype, name):
-			refuse_document(doctype)
+			refuse_unreadable(doctype)
 		if not frappe.has_permission(doctype, "write", doc=name):
-			refuse_document(doctype)
+			refuse_unreadable(doctype)
 
 
 def check_multi_pdf(form: dict) -> None:

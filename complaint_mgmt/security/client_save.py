@@ -13,14 +13,7 @@ import json
 import frappe
 from frappe import _, client
 
-
-def refuse(doctype: str) -> None:
-	frappe.flags.has_permission_check_logs = []
-	frappe.throw(
-		_("You may not read or change this {0}, or it does not exist.").format(_(doctype)),
-		frappe.PermissionError,
-		title=_("Not permitted"),
-	)
+from complaint_mgmt.security.permissions import refuse_unreadable
 
 
 def posted_document(doc) -> dict:
@@ -41,11 +34,11 @@ def save(doc: str | dict):
 	posted = posted_document(doc)
 	doctype, name = posted["doctype"], posted.get("name")
 	if not frappe.db.exists("DocType", doctype):
-		refuse(doctype)
+		refuse_unreadable(doctype)
 	meta = frappe.get_meta(doctype)
 	if meta.issingle or meta.istable:
 		return client.save(posted)  # a single has no other record; a child row saves with its parent
 	if isinstance(name, str) and name and not posted.get("__islocal"):
 		if not frappe.db.exists(doctype, name) or not frappe.has_permission(doctype, "write", doc=name):
-			refuse(doctype)
+			refuse_unreadable(doctype)
 	return client.save(posted)

@@ -9,6 +9,7 @@ from frappe.core.api import file as file_api
 from frappe.templates.includes.comments import comments
 from frappe.templates.includes.likes import likes
 
+from complaint_mgmt.security.permissions import refuse_unreadable
 from complaint_mgmt.security.privacy import unreadable_fields
 from complaint_mgmt.security.registry import APP_RULES
 
@@ -47,8 +48,7 @@ def unzip_file(name: str):
 	"""``unzip_file`` loads the File and answers "<file name> is not a zip file" before any permission check:
 	the name of another department's attachment. The caller must be allowed to write the File first."""
 	if not frappe.db.exists("File", name) or not frappe.has_permission("File", "write", doc=name):
-		frappe.clear_messages()
-		refuse(_("You may not read or change this {0}, or it does not exist.").format(_("File")))
+		refuse_unreadable("File")
 	return file_api.unzip_file(name)
 
 

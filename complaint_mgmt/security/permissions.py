@@ -176,6 +176,18 @@ def _linked_condition(doctype: str, rule, user: str) -> str:
 	return "(" + " and ".join(conditions) + ")"
 
 
+def refuse_unreadable(doctype: str) -> None:
+	"""The one refusal of a document the user may not read, the same for one that does not exist (no name
+	oracle): Frappe's own permission messages (which name the document) are dropped."""
+	frappe.clear_messages()
+	frappe.flags.has_permission_check_logs = []
+	frappe.throw(
+		_("You may not read or change this {0}, or it does not exist.").format(_(doctype)),
+		frappe.PermissionError,
+		title=_("Not permitted"),
+	)
+
+
 def can_access_department(department: str | None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	if not is_restricted(user):

@@ -11,10 +11,9 @@ document that does not exist (no name oracle).
 """
 
 import frappe
-from frappe import _
 
 from complaint_mgmt.security import arguments
-from complaint_mgmt.security.permissions import can_read_target
+from complaint_mgmt.security.permissions import can_read_target, refuse_unreadable
 from complaint_mgmt.security.registry import GUARDED_DOCTYPES, RULES
 
 # A doctype key and the keys of the same dict that name documents of that doctype (a dict with a "doctype" is
@@ -88,10 +87,4 @@ def check_named_documents(request_args: dict, path: str) -> None:
 		return
 	for doctype, name in named_documents(request_args, path):
 		if not readable(doctype, name):
-			frappe.clear_messages()
-			frappe.flags.has_permission_check_logs = []
-			frappe.throw(
-				_("You may not read or change this {0}, or it does not exist.").format(_(doctype)),
-				frappe.PermissionError,
-				title=_("Not permitted"),
-			)
+			refuse_unreadable(doctype)
