@@ -9,6 +9,11 @@ app_license = "mit"
 
 export_python_type_annotations = True
 
+# Desk
+# ----
+# durations as people read them ("4 d 23 h"), the JavaScript twin of procedure/durations.py
+app_include_js = ["/assets/complaint_mgmt/js/durations.js"]
+
 # Installation
 # ------------
 after_install = "complaint_mgmt.setup.install.after_install"
