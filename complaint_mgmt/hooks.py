@@ -85,7 +85,13 @@ doc_events = {
 			"complaint_mgmt.security.permissions.clear_department_cache",
 			# a user given a complaint role lands on the Complaints workspace (setup/workspace_defaults.py)
 			"complaint_mgmt.setup.workspace_defaults.on_user_update",
+			# the complaint list's saved views of the user's roles, in the user's language (setup/saved_views.py)
+			"complaint_mgmt.setup.saved_views.on_user_update",
 		],
+	},
+	"Complaint Department": {
+		# "My department, overdue" follows the department's people (setup/saved_views.py)
+		"on_update": "complaint_mgmt.setup.saved_views.on_department_update",
 	},
 	"Complaint": {
 		# the reports' daily rows stay exact: a counted complaint that changes leaves them (outputs/report_stats.py)

@@ -7,6 +7,7 @@ default print format for a doctype) is kept on every migrate.
 
 import frappe
 
+from complaint_mgmt.setup import saved_views
 from complaint_mgmt.setup.seed import ROLES
 
 WORKSPACE = "Complaints"
@@ -19,9 +20,11 @@ PRINT_FORMATS = {
 
 
 def apply_desk_defaults() -> None:
-	"""after_migrate: the default workspace of complaint users and the default print formats."""
+	"""after_migrate: the default workspace of complaint users, the default print formats and the complaint
+	list's saved views per role (setup/saved_views.py)."""
 	set_default_workspaces()
 	set_default_print_formats()
+	saved_views.sync_all()
 
 
 def complaint_users_without_workspace() -> list[str]:
