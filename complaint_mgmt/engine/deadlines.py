@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import frappe
-from frappe.utils import flt, get_datetime, now_datetime
+from frappe.utils import cint, flt, get_datetime, now_datetime
+from frappe.utils.background_jobs import generate_qname, get_workers
 
 from complaint_mgmt.engine import notice_why, sweep_batch
 from complaint_mgmt.engine.state import clock_state, sweep_settings
@@ -25,7 +26,7 @@ from complaint_mgmt.loop import adapters
 from complaint_mgmt.procedure import clocks, rules, sweep_rules
 
 # Kept importable from here (the controller, the recompute job, seeding and the benchmarks use these names).
-__all__ = ("clock_state", "next_check_for", "run_sweep", "schedule_sweep", "sweep_settings")
+__all__ = ("clock_state", "next_check_for", "run_sweep", "schedule_sweep", "sweep_job_id", "sweep_settings")
 BREACH_FLAGS, WARNED_FLAGS, DUE_FIELDS = clocks.BREACH_FLAGS, clocks.WARNED_FLAGS, rules.DUE_FIELDS
 SWEEP_COLUMNS, DEADLOCK_ATTEMPTS = sweep_batch.SWEEP_COLUMNS, sweep_batch.DEADLOCK_ATTEMPTS
 BATCH_SIZE = 200  # due complaints read per query
@@ -44,14 +45,40 @@ def next_check_for(doc) -> datetime | None:
 
 
 def schedule_sweep() -> None:
-	"""Cron entry (every 5 minutes): run the sweep on the long queue, never two queued at once."""
-	frappe.enqueue(
-		"complaint_mgmt.engine.deadlines.run_sweep",
-		queue="long",
-		job_id=SWEEP_JOB_ID,
-		deduplicate=True,
-		timeout=3600,
-	)
+	"""Cron entry (every 5 minutes): one indexed probe of the due complaints. Nothing due: no job. Up to one
+	transaction's worth: one sweep job on the long queue. More: several cooperating sweep jobs (Complaint
+	Settings' sweep_jobs, automatic: one per long-queue worker seen), which split the due rows between them with
+	SKIP LOCKED (engine/sweep_batch.py) on whatever hosts their workers run. Each job has its own id and is never
+	queued twice (a job still queued or running keeps its place; a worker killed with its job leaves that id
+	taken until RQ cleans it up, and the other jobs and the next schedule take its rows)."""
+	now = now_datetime()
+	due = len(due_query(now, None, TRANSACTION_SIZE + 1).run())
+	limit = 1
+	if due > TRANSACTION_SIZE:
+		limit = sweep_rules.sweep_job_limit(
+			cint(frappe.db.get_single_value("Complaint Settings", "sweep_jobs")), long_workers()
+		)
+		if limit > 1:  # how many transactions' worth are due, counted up to what the jobs can take
+			due = len(due_query(now, None, limit * TRANSACTION_SIZE).run())
+	for slot in range(sweep_rules.sweep_job_count(due, TRANSACTION_SIZE, limit)):
+		frappe.enqueue(
+			"complaint_mgmt.engine.deadlines.run_sweep",
+			queue="long",
+			job_id=sweep_job_id(slot),
+			deduplicate=True,
+			timeout=3600,
+		)
+
+
+def sweep_job_id(slot: int) -> str:
+	"""The RQ job id of the `slot`-th cooperating sweep job (the first keeps the id of the single job)."""
+	return SWEEP_JOB_ID if slot == 0 else f"{SWEEP_JOB_ID}:{slot}"
+
+
+def long_workers() -> int:
+	"""The RQ workers of this bench listening on the long queue (any host: they share the queue's Redis)."""
+	queue = generate_qname("long")
+	return sum(1 for worker in get_workers() if queue in worker.queue_names())
 
 
 @dataclass

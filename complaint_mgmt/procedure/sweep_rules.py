@@ -149,6 +149,24 @@ def due_events(state: ClockState, settings: SweepSettings, now: datetime.datetim
 	return sorted(events, key=lambda e: e.sort_key)
 
 
+def sweep_job_limit(setting: int | None, long_workers: int) -> int:
+	"""At most how many cooperating sweep jobs the schedule starts: the setting when it is 1 or more, else
+	(0 or empty: automatic) one per worker of the long queue seen, at least one."""
+	if setting and setting > 0:
+		return int(setting)
+	return max(1, long_workers)
+
+
+def sweep_job_count(due: int, transaction_size: int, limit: int) -> int:
+	"""How many sweep jobs the 5-minute schedule enqueues for `due` due complaints (counted up to
+	`limit` x `transaction_size`): none when nothing is due, one while one transaction holds them all,
+	else one per transaction's worth, at most `limit` (they split the rows with SKIP LOCKED)."""
+	if due <= 0:
+		return 0
+	batches = -(-due // max(1, transaction_size))
+	return max(1, min(limit, batches))
+
+
 # What the stored deadlines and next checks of open complaints are computed from, besides each complaint's own
 # fields: a change of any of these makes them stale until they are recomputed.
 DEADLINE_SETTINGS = (

@@ -16,6 +16,8 @@ from complaint_mgmt.procedure.sweep_rules import (
 	due_events,
 	next_check_at,
 	pending_events,
+	sweep_job_count,
+	sweep_job_limit,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
@@ -186,3 +188,28 @@ def test_deadline_inputs_changed_compares_only_the_deadline_fields():
 	assert deadline_inputs_changed(before, {**before, "working_windows": later}, DEADLINE_SETTINGS)
 	assert deadline_inputs_changed({"holidays": []}, {"holidays": [("2026-01-01",)]}, DEADLINE_SETTINGS)
 	assert not deadline_inputs_changed(None, before, DEADLINE_SETTINGS)
+
+
+@pytest.mark.parametrize(
+	("due", "limit", "jobs"),
+	[
+		(0, 4, 0),  # nothing due: no job
+		(1, 4, 1),
+		(50, 4, 1),  # one transaction's worth: one job, as before
+		(51, 4, 2),  # more than one transaction: the rows are split
+		(150, 4, 3),
+		(151, 4, 4),
+		(10_000, 4, 4),  # never more than the limit
+		(10_000, 1, 1),
+	],
+)
+def test_sweep_job_count(due, limit, jobs):
+	assert sweep_job_count(due, 50, limit) == jobs
+
+
+@pytest.mark.parametrize(
+	("setting", "workers", "limit"),
+	[(None, 0, 1), (0, 0, 1), (0, 2, 2), (None, 3, 3), (5, 2, 5), (1, 4, 1), (-1, 2, 2)],
+)
+def test_sweep_job_limit(setting, workers, limit):
+	assert sweep_job_limit(setting, workers) == limit

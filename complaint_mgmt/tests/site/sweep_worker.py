@@ -4,6 +4,8 @@
 	python tests/site/sweep_worker.py SITE sweep NOW [START_AT [PAUSE]]
 	python tests/site/sweep_worker.py SITE report PREFIX
 	python tests/site/sweep_worker.py SITE cleanup PREFIX
+	python tests/site/sweep_worker.py SITE schedule JOBS      (the 5-minute schedule with sweep_jobs = JOBS)
+	python tests/site/sweep_worker.py SITE job JOB_ID START_AT (one enqueued job, run as an RQ worker runs it)
 
 Run with the bench's python; prints one JSON line.
 """
@@ -50,6 +52,8 @@ def main(site: str, command: str, *args: str) -> object:
 			return run_sweep(now=args[0])
 		if command == "report":
 			return report(args[0])
+		if command == "schedule":
+			return schedule(int(args[0]))
 		if command == "cleanup":
 			from benchmarks import seeding
 
@@ -60,6 +64,48 @@ def main(site: str, command: str, *args: str) -> object:
 		raise SystemExit(f"unknown command {command}")
 	finally:
 		frappe.destroy()
+
+
+def schedule(jobs: int) -> list[str]:
+	"""Run the 5-minute schedule with Complaint Settings' sweep_jobs = `jobs` (restored after); the ids of the
+	sweep jobs it left queued."""
+	import frappe
+	from frappe.utils.background_jobs import get_job
+
+	from complaint_mgmt.engine.deadlines import schedule_sweep, sweep_job_id
+
+	slots = [sweep_job_id(slot) for slot in range(max(jobs, 1) + 1)]
+	for job_id in slots:  # a leftover of an interrupted run would keep its id taken
+		if job := get_job(job_id):
+			job.delete()
+	before = frappe.db.get_single_value("Complaint Settings", "sweep_jobs")
+	frappe.db.set_single_value("Complaint Settings", "sweep_jobs", jobs)
+	try:
+		schedule_sweep()
+	finally:
+		frappe.db.set_single_value("Complaint Settings", "sweep_jobs", before or 0)
+		frappe.db.commit()  # a worker process's own transaction  # nosemgrep
+	return [job_id for job_id in slots if get_job(job_id)]
+
+
+def run_job(site: str, job_id: str, start_at: float) -> dict:
+	"""Take the queued job `job_id` off its queue and perform it at `start_at` (epoch seconds) exactly as an RQ
+	worker does (Frappe's execute_job: its own connection and commits); the notices it issued."""
+	import frappe
+	from frappe.utils.background_jobs import get_job
+	from rq import Queue
+
+	os.chdir(BENCH / "sites")
+	frappe.init(site=site, sites_path=str(BENCH / "sites"))
+	job = get_job(job_id)
+	taken = job is not None and job.get_status() == "queued"
+	if taken:
+		Queue(job.origin, connection=job.connection).remove(job)
+	frappe.destroy()
+	if not taken:  # a worker of the bench ran it: its notices are counted by the report
+		return {"notices": 0, "taken": False}
+	time.sleep(max(0.0, start_at - time.time()))
+	return {**job.perform(), "taken": True}  # execute_job: init, connect, run, commit, destroy
 
 
 def slow_batches(pause: float) -> None:
@@ -105,4 +151,7 @@ def report(prefix: str) -> dict:
 
 
 if __name__ == "__main__":
-	print(json.dumps(main(*sys.argv[1:]), default=str))
+	if sys.argv[2:3] == ["job"]:
+		print(json.dumps(run_job(sys.argv[1], sys.argv[3], float(sys.argv[4])), default=str))
+	else:
+		print(json.dumps(main(*sys.argv[1:]), default=str))
