@@ -208,3 +208,22 @@ def _escalations_at(h: History, issued_on: datetime.datetime) -> list[tuple]:
 def _escalation(h: History, issued_on: datetime.datetime) -> tuple | None:
 	rows = _escalations_at(h, issued_on)
 	return (rows[-1][0], rows[-1][1]) if rows else None
+
+
+def current_deadlines(h: History, r: Rules) -> dict[str, Dt]:
+	"""Each clock's due in the current transfer round and close-request cycle, computed from the history alone
+	(what the stored ``*_due`` fields must hold while the rules stand as they did): from the clock's start, by
+	the grade in force then (a later escalation or regrade moves no started clock), the channel's cap, the
+	calendar and the pauses. None: the clock has not started (or the grade runs no clocks)."""
+	starts = {
+		"Transfer": transfer_clock(h, h.transfer_round)[0],
+		"First Reply": h.acknowledged_on,
+		"Close": h.received_on,
+		"Return Visit": h.close_requested_on,
+	}
+	return {
+		clock: _deadline(clock, start, nc.grade_at(h.original_grade, h.escalations, start), h, r)
+		if start is not None
+		else None
+		for clock, start in starts.items()
+	}

@@ -211,3 +211,30 @@ def test_an_amount_changed_after_the_computation_is_said():
 	assert ne.render(c, amount=50) == ne.render(c)
 	reduced = ne.render(c, zh, amount=20)
 	assert "通知单金额其后已改为 20.00" in reduced["paragraph"] and ["现金额", "20.00"] in reduced["rows"]
+
+
+def test_current_deadlines_from_the_history():
+	# received, acknowledged 2 h later; escalated to Medium after the close breach: started clocks keep the
+	# hours of the grade in force when they started
+	h = nh.History(
+		received_on=R,
+		original_grade="General",
+		acknowledged_on=R + 2 * H,
+		escalations=[("General", "Medium", R + 73 * H)],
+	)
+	d = nh.current_deadlines(h, RULES)
+	assert d == {"Transfer": R + 4 * H, "First Reply": R + 26 * H, "Close": R + 72 * H, "Return Visit": None}
+	# a re-transfer after the escalation: the new round's transfer clock runs on Medium's 2 hours, a pause
+	# of one hour moves it; the close request starts the return visit's 12 hours
+	h2 = nh.History(
+		received_on=R,
+		original_grade="General",
+		transfer_round=1,
+		transfer_started_on=R + 80 * H,
+		escalations=h.escalations,
+		pauses=[(R + 80 * H, R + 81 * H)],
+		close_requested_on=R + 90 * H,
+	)
+	d2 = nh.current_deadlines(h2, RULES)
+	assert d2["Transfer"] == R + 83 * H and d2["First Reply"] is None
+	assert d2["Return Visit"] == R + 102 * H and d2["Close"] == R + 72 * H
