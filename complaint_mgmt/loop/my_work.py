@@ -10,9 +10,10 @@ import datetime
 
 import frappe
 from frappe import _
+from frappe.translate import print_language
 from frappe.utils import get_datetime, now_datetime, strip_html
 
-from complaint_mgmt.loop import adapters
+from complaint_mgmt.loop import adapters, inbox
 from complaint_mgmt.procedure import clocks, rules
 from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.procedure import my_work as rules_my_work
@@ -25,6 +26,8 @@ REFERENCE_TYPES = (
 	"Complaint Action Review",
 )
 LIMIT = 500
+# The languages the inbox writes task texts in (translations/): a stored text in one reads in the caller's.
+LANGUAGES = ("en", "zh")
 # What the card and the form's action dialogs read of a complaint (all at permission level 0).
 COMPLAINT_FIELDS = (
 	"name",
@@ -71,12 +74,15 @@ def my_work() -> dict:
 	calendar = adapters.get_calendar()
 	counted = None if calendar.is_wall_clock else calendar.hours_between
 	complaints = readable_complaints([t.reference_name for t in todos if t.reference_type == "Complaint"])
+	texts = task_templates() if complaints else {}
 	items = []
 	for todo in todos:
 		if todo.reference_type == "Complaint":
 			complaint = complaints.get(todo.reference_name)
 			if complaint:
-				items.append(complaint_item(todo, complaint, now, counted))
+				item = complaint_item(todo, complaint, now, counted)
+				item["description"] = task_in_language(item["description"], todo.reference_name, texts)
+				items.append(item)
 		elif frappe.has_permission(todo.reference_type, "read", doc=todo.reference_name):
 			items.append(document_item(todo, now))
 	items.sort(key=lambda item: item.pop("_key"))
@@ -91,6 +97,27 @@ def readable_complaints(names: list[str]) -> dict[str, frappe._dict]:
 		"Complaint", filters={"name": ("in", list(set(names)))}, fields=list(COMPLAINT_FIELDS), limit=LIMIT
 	)
 	return {row.name: row for row in rows}
+
+
+PLACEHOLDER = "\x00"
+
+
+def task_templates() -> dict[str, str]:
+	"""The inbox's task texts in every shipped language, the complaint's name left open -> the task key."""
+	templates = {}
+	for language in LANGUAGES:
+		with print_language(language):
+			templates.update({inbox.task_text(task, PLACEHOLDER): task for task in inbox_rules.TASKS})
+	return templates
+
+
+def task_in_language(description: str, name: str, templates: dict[str, str]) -> str:
+	"""A task text the inbox wrote (in its holder's language then) in the caller's language now; any other text
+	as it stands."""
+	for template, task in templates.items():
+		if template.replace(PLACEHOLDER, name) == description:
+			return inbox.task_text(task, name)
+	return description
 
 
 def base_item(todo) -> dict:

@@ -126,3 +126,14 @@ def test_an_action_taken_from_my_work_moves_the_complaint_on(people):
 def test_guest_gets_nothing():
 	with as_user("Guest"), pytest.raises(frappe.PermissionError):
 		api.my_work()
+
+
+def test_the_task_reads_in_the_callers_language(people):
+	name = transferred()  # the inbox wrote the task in the handler's language then (English)
+	frappe.local.lang, frappe.local.lang_full_dict = "zh", None
+	try:
+		item = next(i for i in work(HANDLER) if i["reference_name"] == name)
+		assert item["description"] == inbox.task_text("acknowledge", name)
+		assert item["description"].startswith("客户抱怨") and item["actions"][0]["label"] == "签收"
+	finally:
+		frappe.local.lang, frappe.local.lang_full_dict = "en", None
