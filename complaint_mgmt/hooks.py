@@ -13,6 +13,8 @@ export_python_type_annotations = True
 # ----
 # durations as people read them ("4 d 23 h"), the JavaScript twin of procedure/durations.py
 app_include_js = ["/assets/complaint_mgmt/js/durations.js"]
+# a complaint user's ToDo list leads to My work (page my-work)
+doctype_list_js = {"ToDo": "public/js/todo_list.js"}
 
 # Installation
 # ------------

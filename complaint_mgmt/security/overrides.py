@@ -235,7 +235,28 @@ def get_dashboard_chart(
 	require_read(doctype)
 	if doctype in DEPARTMENT_DOCTYPES and is_restricted():
 		args["filters"] = json.dumps(scoped_filters(doctype, filters or definition.filters_json), default=str)
-	return chart_data(**args)
+	return translated_chart(chart_data(**args), definition)
+
+
+def translated_chart(data, definition):
+	"""Frappe sends a chart's legend (the chart's name) and a Group By chart's values (statuses, clocks, grades,
+	categories: stored in English) as they are stored: in the reader's language instead (issue 19 §6)."""
+	if not isinstance(data, dict):
+		return data
+	if definition.chart_type == "Group By":
+		data["labels"] = [translated_value(label) for label in data.get("labels") or []]
+	for dataset in data.get("datasets") or []:
+		if isinstance(dataset.get("name"), str):
+			dataset["name"] = translated_value(dataset["name"])
+	return data
+
+
+def translated_value(value):
+	"""A stored value of the app (a Select option, a chart's name) in the reader's language: its translation
+	lives in translations/<lang>.csv; anything else is returned as it is."""
+	if not isinstance(value, str) or not value:
+		return value
+	return _(value)  # nosemgrep: frappe-semgrep-rules.rules.translate-variable
 
 
 @frappe.read_only()

@@ -26,6 +26,7 @@ RULE_MODULES = (
 	"retention_rules.py",
 	"appeals.py",
 	"action_reviews.py",
+	"execution_rules.py",
 )
 # the pure modules' refusals: RuleError and its subclasses raised by name
 RULE_ERRORS = ("RuleError", "NotPermitted")

@@ -26,15 +26,7 @@ frappe.ui.form.on("Complaint Penalty Notice", {
 			frm.dashboard.set_headline(__("Under appeal: the notice is executed once the appeal is decided."), "orange");
 		}
 		show_appeal_actions(frm);
-		const executor = ["Complaint Penalty Executor", "System Manager"].some((r) => frappe.user.has_role(r));
-		if (frm.doc.docstatus === 1 && !frm.doc.executed && frm.doc.appeal_status !== "Open" && executor) {
-			// the executor has no Submit right: the server action marks the notice (execution.mark_executed)
-			frm.add_custom_button(__("Mark Executed"), () =>
-				frappe
-					.xcall("complaint_mgmt.outputs.execution.mark_executed", { notice: frm.doc.name })
-					.then(() => frm.reload_doc())
-			).addClass("btn-primary");
-		}
+		show_execution_actions(frm);
 		if (frm.doc.complaint) {
 			frm.add_custom_button(__("Complaint"), () =>
 				frappe.set_route("Form", "Complaint", frm.doc.complaint)
@@ -65,6 +57,46 @@ frappe.ui.form.on("Complaint Penalty Notice", {
 		);
 	},
 });
+
+// Execution (issue 19 §6): the executor marks a notice executed after confirming what is executed, and may undo
+// it on the day it was made, with a reason (outputs/execution.py checks the role, the day and the reason).
+function show_execution_actions(frm) {
+	const executor = ["Complaint Penalty Executor", "System Manager"].some((r) => frappe.user.has_role(r));
+	if (!executor || frm.doc.docstatus !== 1) return;
+	if (!frm.doc.executed && frm.doc.appeal_status !== "Open") {
+		// the executor has no Submit right: the server action marks the notice (execution.mark_executed)
+		frm.add_custom_button(__("Mark Executed"), () =>
+			frappe.confirm(
+				__("Mark penalty notice {0} of {1} ({2}) executed?", [
+					frm.doc.name,
+					frappe.utils.escape_html(frm.doc.department || ""),
+					format_currency(frm.doc.amount || 0),
+				]),
+				() =>
+					frappe
+						.xcall("complaint_mgmt.outputs.execution.mark_executed", { notice: frm.doc.name })
+						.then(() => frm.reload_doc())
+			)
+		).addClass("btn-primary");
+	}
+	const today = frappe.datetime.get_today();
+	if (frm.doc.executed && frm.doc.executed_on && frm.doc.executed_on.slice(0, 10) === today) {
+		frm.add_custom_button(__("Undo Execution"), () =>
+			frappe.prompt(
+				{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+				(values) =>
+					frappe
+						.xcall("complaint_mgmt.outputs.execution.undo_execution", {
+							notice: frm.doc.name,
+							reason: values.reason,
+						})
+						.then(() => frm.reload_doc()),
+				__("Undo Execution"),
+				__("Undo")
+			)
+		);
+	}
+}
 
 // Appeals (issue 18): the department's manager appeals a notice (complaint_mgmt.api.appeal_notice); whoever may
 // read appeals opens the notice's appeal. The server checks every rule (late, second, other department).
