@@ -65,8 +65,13 @@ def test_my_work_en_zh_desktop_phone_and_an_action(desk, db):
 		expect(card(desk, fresh).locator(".cm-work-task")).to_have_text(
 			f"Complaint {fresh} was transferred to you: please acknowledge it."
 		)
-		expect(card(desk, fresh).locator(".cm-work-due")).to_have_text(re.compile(r"^Transfer due \d"))
-		expect(card(desk, fresh).locator(".cm-work-sla")).to_be_visible()
+		# the deadline's date and time (to the minute)
+		expect(card(desk, fresh).locator(".cm-work-due")).to_have_text(
+			re.compile(r"^Transfer due \S*\d \d\d:\d\d$")
+		)
+		expect(card(desk, fresh).locator(".cm-work-sla")).to_have_text("On Time")
+		# past its deadline: Overdue at once, before the sweep records it
+		expect(card(desk, late).locator(".cm-work-sla")).to_have_text("Overdue")
 		desk.screenshot("my_work_desktop_en")
 
 		page.set_viewport_size(PHONE)
@@ -117,6 +122,7 @@ def test_my_work_en_zh_desktop_phone_and_an_action(desk, db):
 		expect(card(desk, fresh).locator(".cm-work-countdown")).to_have_text(re.compile(r"^剩余 \d"))
 		expect(card(desk, fresh).locator('[data-cm-action="Reply"]')).to_have_text("回复")
 		expect(card(desk, late).locator('[data-cm-action="Acknowledge"]')).to_have_text("签收")
+		expect(card(desk, late).locator(".cm-work-sla")).to_have_text("已超时")
 		labels = page.eval_on_selector_all(
 			f"{CARD} .indicator-pill, {CARD} .btn, {CARD} .cm-work-due, {CARD} .cm-work-task",
 			"(els) => els.map((e) => e.innerText.trim())",

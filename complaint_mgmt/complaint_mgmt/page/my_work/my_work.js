@@ -96,8 +96,13 @@ complaint_mgmt.MyWork = class MyWork {
 		this.items.forEach((item, i) => {
 			if (!item.clock) return;
 			const late = this.seconds_left(item) < 0;
-			this.$body
-				.find(`.cm-work-card[data-item="${i}"] .cm-work-countdown`)
+			const $card = this.$body.find(`.cm-work-card[data-item="${i}"]`);
+			if (late && !$card.find(".cm-work-sla.red").length) {
+				$card.replaceWith(this.card(item, i)); // just past its deadline: Overdue
+				return;
+			}
+			$card
+				.find(".cm-work-countdown")
 				.text(this.countdown(item))
 				.toggleClass("red", late)
 				.toggleClass("blue", !late);
@@ -121,13 +126,16 @@ complaint_mgmt.MyWork = class MyWork {
 			? `/app/complaint/${encodeURIComponent(item.reference_name)}`
 			: `/app/${frappe.router.slug(item.reference_type)}/${encodeURIComponent(item.reference_name)}`;
 		let badges = "";
-		if (c && c.sla_status) {
-			badges += `<span class="indicator-pill ${CM_SLA_COLOURS[c.sla_status] || "gray"} cm-work-sla">${esc(
-				c.sla_label
+		const late = Boolean(item.clock) && this.seconds_left(item) < 0;
+		// a deadline just past is Overdue at once (the sweep records it within 5 minutes)
+		const sla = late ? "Overdue" : c && c.sla_status;
+		if (sla) {
+			const label = sla === (c && c.sla_status) ? c.sla_label : __("Overdue");
+			badges += `<span class="indicator-pill ${CM_SLA_COLOURS[sla] || "gray"} cm-work-sla">${esc(
+				label
 			)}</span>`;
 		}
 		if (item.clock) {
-			const late = this.seconds_left(item) < 0;
 			badges += `<span class="indicator-pill ${late ? "red" : "blue"} cm-work-countdown">${esc(
 				this.countdown(item)
 			)}</span>`;
@@ -136,7 +144,7 @@ complaint_mgmt.MyWork = class MyWork {
 		if (item.clock) {
 			meta.push(
 				`<span class="cm-work-due">${esc(__("{0} due", [item.clock.label]))} ${esc(
-					frappe.datetime.str_to_user(item.clock.due)
+					frappe.datetime.str_to_user(item.clock.due).replace(/(\d\d:\d\d):\d\d$/, "$1")
 				)}</span>`
 			);
 		} else if (item.date) {
