@@ -10,8 +10,10 @@ from frappe.utils import get_datetime, now_datetime
 
 from complaint_mgmt import api
 from complaint_mgmt.loop import inbox
+from complaint_mgmt.outputs.weekly import make_penalty_bulletin, previous_week_start
 from complaint_mgmt.tests.site.api_setup import (
 	FINANCE,
+	GM,
 	HANDLER,
 	HANDLER2,
 	MGR,
@@ -137,3 +139,13 @@ def test_the_task_reads_in_the_callers_language(people):
 		assert item["description"].startswith("客户抱怨") and item["actions"][0]["label"] == "签收"
 	finally:
 		frappe.local.lang, frappe.local.lang_full_dict = "en", None
+
+
+def test_the_general_managers_bulletin_is_in_his_work(people):
+	bulletin = make_penalty_bulletin(previous_week_start(now_datetime().date()))
+	item = next(i for i in work(GM) if i["reference_name"] == bulletin)
+	assert item["reference_type"] == "Complaint Penalty Bulletin"
+	assert item["description"].startswith(f"Penalty bulletin {bulletin}")
+	assert item["actions"] == [] and item["complaint"] is None
+	# the handler holds no bulletin
+	assert bulletin not in names(work(HANDLER))
