@@ -96,6 +96,8 @@ doc_events = {
 		"on_update": "complaint_mgmt.setup.saved_views.on_department_update",
 	},
 	"Complaint": {
+		# the customer's acknowledgement e-mail, to a verified contact only (loop/customer_mail.py)
+		"after_insert": "complaint_mgmt.loop.customer_mail.on_insert",
 		# the reports' daily rows stay exact: a counted complaint that changes leaves them (outputs/report_stats.py)
 		"before_validate": "complaint_mgmt.outputs.report_stats.before_complaint_validate",
 		"on_update": [

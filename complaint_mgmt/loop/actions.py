@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, flt, get_datetime
 
-from complaint_mgmt.loop import adapters, steps
+from complaint_mgmt.loop import adapters, customer_mail, return_visit, steps, survey
 from complaint_mgmt.loop.steps import begin, load, required, retry_on_deadlock, tell, texts
 from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
 from complaint_mgmt.security import input_checks, privacy
@@ -137,6 +137,8 @@ def reply(complaint: str, content: str, visible_to_customer: bool = False) -> di
 	steps.save(doc, transition, note=content)
 	doc.add_comment("Comment", _("Reply: {0}").format(escape_html(content)))
 	tell(steps.service_center_users(doc), _("Complaint {0} got a reply.").format(doc.name), doc, content)
+	if doc.replies[-1].visible_to_customer:
+		customer_mail.on_reply(doc, content)  # to the verified contact only
 	return privacy.readable(doc)
 
 
@@ -170,41 +172,20 @@ def request_close(
 		_("Complaint {0}: closing requested, please make the return visit.").format(doc.name),
 		doc,
 	)
+	survey.offer(doc)  # the customer's own return visit: a single-use link to the verified contact
 	return privacy.readable(doc)
 
 
 @frappe.whitelist(methods=["POST"])
 @retry_on_deadlock
 def record_return_visit(complaint: str, satisfied: bool, notes: str | None = None) -> dict:
-	"""The service center's return visit: satisfied goes to approval, not satisfied rejects the close request."""
+	"""The service center's return visit (by phone): satisfied goes to approval, not satisfied rejects the close
+	request. The customer's own answer (the satisfaction survey) takes the same path (loop/return_visit.py)."""
 	texts(notes=notes)
 	doc = load(complaint)
-	satisfied = bool(satisfied) and str(satisfied).lower() not in ("0", "false")
-	if satisfied:
-		transition = begin(doc, "Record Return Visit")
-	else:
-		transition = begin(doc, "Reject Close", transitions.close_rejected_state(doc.irrational_stage))
-	doc.return_visit_notes = (notes or "").strip() or None
-	if satisfied:
-		doc.satisfied, doc.return_visited_on = 1, steps.now()
-	else:
-		steps.start_new_close_cycle(doc)
-	steps.save(doc, transition, note=doc.return_visit_notes)
-	if not satisfied:
-		doc.add_comment(
-			"Info",
-			_("Return visit: the customer is not satisfied, the close request is rejected. {0}").format(
-				escape_html(doc.return_visit_notes or "")
-			),
-		)
-		tell(
-			steps.department_people(doc),
-			_("Complaint {0}: the customer is not satisfied, the close request is rejected.").format(
-				doc.name
-			),
-			doc,
-			doc.return_visit_notes,
-		)
+	satisfied = return_visit.is_satisfied(satisfied)
+	transition = begin(doc, *return_visit.step_of(doc, satisfied))
+	return_visit.apply(doc, transition, satisfied, notes)
 	return privacy.readable(doc)
 
 
@@ -231,6 +212,7 @@ def approve_close(complaint: str) -> dict:
 		doc,
 	)
 	_erpnext_on_close(doc)
+	customer_mail.on_closure(doc)
 	return privacy.readable(doc)
 
 

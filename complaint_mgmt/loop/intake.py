@@ -82,6 +82,8 @@ def set_intake_defaults(doc) -> None:
 		doc.category = doc.category or settings.default_category
 		doc.customer_name = doc.customer_name or doc.contact_email
 	else:
+		# the web form's category is optional: a customer is not made to search the internal classification
+		doc.category = doc.category or settings.default_category
 		fill_customer(doc)
 		validate_web_input(doc)
 	intake_limits.check_limits(doc, settings)

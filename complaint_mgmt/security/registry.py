@@ -64,6 +64,7 @@ APP_RULES: dict[str, Rule] = {
 	"Complaint Penalty Appeal": Rule(DEPARTMENT),
 	"Complaint Action Review": Rule(DEPARTMENT),
 	"Complaint Action Review Recurrence": child("Complaint Action Review"),
+	"Complaint Survey": Rule(DEPARTMENT),  # issue 19 §10: the customer's answer to a close request
 	"Complaint Reply": child("Complaint"),
 	"Complaint Step": child("Complaint"),
 	"Complaint Escalation": child("Complaint"),

@@ -2,6 +2,7 @@
 
 import frappe
 
+from complaint_mgmt.setup.email_templates import make_email_templates
 from complaint_mgmt.setup.report_indexes import ensure_report_indexes
 from complaint_mgmt.setup.seed import ROLES, seed_all
 from complaint_mgmt.setup.workspace_defaults import apply_desk_defaults
@@ -19,12 +20,14 @@ APP_DOCTYPES = (
 
 def after_install() -> None:
 	seed_all()
+	make_email_templates()  # the customer's e-mails, editable by an administrator (loop/customer_mail.py)
 	ensure_report_indexes()
 	apply_desk_defaults()  # the Complaints workspace for complaint users, the app's print formats as default
 
 
 def after_migrate() -> None:
 	seed_all()
+	make_email_templates()
 	ensure_report_indexes()
 	apply_desk_defaults()
 

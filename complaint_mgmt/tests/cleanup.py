@@ -68,12 +68,14 @@ def delete_complaints(names: list[str]) -> None:
 	records = frappe.get_all("Complaint Transfer Record", {"complaint": ("in", names)}, pluck="name")
 	appeals = frappe.get_all("Complaint Penalty Appeal", {"notice": ("in", notices or [""])}, pluck="name")
 	reviews = frappe.get_all("Complaint Action Review", {"complaint": ("in", names)}, pluck="name")
+	surveys = frappe.get_all("Complaint Survey", {"complaint": ("in", names)}, pluck="name")
 	for doctype, docs in (
 		("Complaint", names),
 		("Complaint Penalty Notice", notices),
 		("Complaint Transfer Record", records),
 		("Complaint Penalty Appeal", appeals),
 		("Complaint Action Review", reviews),
+		("Complaint Survey", surveys),
 	):
 		delete_with_traces(doctype, docs)
 	if reviews:

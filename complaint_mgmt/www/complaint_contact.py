@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 import frappe
 from frappe import _
 
-from complaint_mgmt.loop import portal_identity
+from complaint_mgmt.loop import customer_mail, portal_identity
 
 no_cache = 1
 
@@ -20,5 +20,7 @@ def get_context(context):
 		frappe.local.flags.redirect_location = "/login?redirect-to=" + quote(path, safe="")
 		raise frappe.Redirect(302)
 	context.result = portal_identity.verify(frappe.form_dict.get("complaint"), frappe.form_dict.get("key"))
+	if context.result.ok:  # the acknowledgement, now to a proved address
+		customer_mail.on_contact_verified(context.result.complaint)
 	context.title = _("Follow your complaint online")
 	context.show_sidebar = True

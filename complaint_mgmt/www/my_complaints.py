@@ -1,12 +1,12 @@
 """/my-complaints: a logged-in customer's own complaints and where they stand (complaint_mgmt.loop.intake);
-/my-complaints?name=CMP-… one of them with the replies meant for the customer (Complaint Reply rows marked
+/my-complaints/CMP-… (or ?name=CMP-…) one of them, its status in plain words and its dates, with the replies meant for the customer (Complaint Reply rows marked
 visible_to_customer). Never shown: internal notes, departments, staff, phone numbers. Guests are sent to the login
 page; a complaint that is not the customer's is "not found", exactly like one that does not exist."""
 
 from urllib.parse import quote
 
 import frappe
-from frappe import _
+from frappe import _, _lt
 
 from complaint_mgmt.loop.intake import customer_status, own_complaints
 from complaint_mgmt.loop.portal_identity import identities
@@ -18,9 +18,20 @@ COMPLAINT_FIELDS = (
 	"received_on",
 	"category",
 	"status",
+	"acknowledged_on",
+	"first_replied_on",
+	"close_requested_on",
 	"closed_on",
 	"description",
 	"customer_request",
+)
+# the dates the customer sees, in plain words (field, label): no internal step, department or person
+CUSTOMER_DATES = (
+	("received_on", _lt("Received")),
+	("acknowledged_on", _lt("Taken in hand")),
+	("first_replied_on", _lt("First answer")),
+	("close_requested_on", _lt("Solution proposed")),
+	("closed_on", _lt("Closed")),
 )
 
 
@@ -46,7 +57,7 @@ def get_context(context):
 def send_to_login():
 	path = "/my-complaints"
 	if frappe.form_dict.get("name"):
-		path += "?name=" + quote(str(frappe.form_dict.name), safe="")
+		path += "/" + quote(str(frappe.form_dict.name), safe="")
 	frappe.local.flags.redirect_location = "/login?redirect-to=" + quote(path, safe="")
 	raise frappe.Redirect(302)
 
@@ -67,6 +78,7 @@ def own_complaint(name: str) -> frappe._dict:
 		raise frappe.PageDoesNotExistError
 	complaint = rows[0]
 	complaint.customer_status = customer_status(complaint.status)
+	complaint.dates = [(str(label), complaint[field]) for field, label in CUSTOMER_DATES if complaint[field]]
 	return complaint
 
 

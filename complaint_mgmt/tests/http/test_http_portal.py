@@ -49,7 +49,7 @@ def test_the_customer_sees_their_complaint_with_the_replies_meant_for_them(http,
 def test_the_list_links_each_complaint(http, own):
 	resp = http.as_("customer").get("/my-complaints")
 	assert resp.status_code == 200
-	assert f'<a href="/my-complaints?name={own}">{own}</a>' in resp.text
+	assert f'<a href="/my-complaints/{own}">{own}</a>' in resp.text
 	assert VISIBLE not in resp.text
 
 
@@ -71,9 +71,7 @@ def test_the_404_is_not_cached_for_the_owner(http, seed, own):
 def test_a_guest_is_sent_to_the_login_page(http, own):
 	resp = http.as_("guest").get("/my-complaints", {"name": own})
 	assert resp.status_code == 302
-	assert resp.headers["Location"].endswith(
-		"/login?redirect-to=" + quote(f"/my-complaints?name={own}", safe="")
-	)
+	assert resp.headers["Location"].endswith("/login?redirect-to=" + quote(f"/my-complaints/{own}", safe=""))
 	assert own not in resp.text and VISIBLE not in resp.text
 
 

@@ -22,7 +22,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, DateFormat, Max, Sum
 from frappe.utils import flt
 
-from complaint_mgmt.outputs import reporting
+from complaint_mgmt.outputs import reporting, survey_stats
 from complaint_mgmt.procedure import report_stats
 
 MONTH_FORMAT = "%Y-%m"
@@ -53,7 +53,8 @@ def execute(filters=None):
 	grades = grade_fields()
 	rows = get_rows(filters, grades)
 	totals = {key: sum(row[key] for row in rows) for key in SUMMED}
-	return get_columns(grades), rows, None, get_chart(rows), get_summary(totals)
+	summary = get_summary(totals) + survey_stats.summary(rows)
+	return get_columns(grades), rows, None, get_chart(rows), summary
 
 
 def grade_fields() -> dict[str, str]:
@@ -89,6 +90,7 @@ def get_rows(filters, grades: dict[str, str]) -> list[dict]:
 	add_root_causes(rows, filters, scope)
 	add_penalties(rows, start, end, scope)
 	add_reviews(rows, start, end, scope)
+	survey_stats.add_survey_scores(rows, start, end, scope, MONTH_FORMAT)  # issue 19 §10
 	for row in rows.values():
 		closures = row.first_closures + row.second_closures
 		row.first_closure_rate = reporting.share(row.first_closures, closures)
@@ -109,6 +111,7 @@ def new_row(month: str, grades: dict[str, str]) -> frappe._dict:
 		row[key] = 0
 	row.penalty_amount = 0.0
 	row.update(dict.fromkeys(STEPS))
+	row.update(survey_stats.new_values())
 	return row
 
 
@@ -314,6 +317,7 @@ def get_columns(grades: dict[str, str]) -> list[dict]:
 		{"fieldname": "reviews_due", "label": _("Reviews Due"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "reviews_done", "label": _("Reviews Done"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "reviews_effective", "label": _("Reviews Effective"), "fieldtype": "Int", "width": 130},
+		*survey_stats.columns(),
 	]  # fmt: skip
 	return columns
 

@@ -38,7 +38,7 @@ frappe.ready(function () {
 		const user = frappe.session && frappe.session.user;
 		if (user && user !== "Guest") {
 			$("<a class='btn btn-default btn-md complaint-follow'></a>")
-				.attr("href", "/my-complaints?name=" + encodeURIComponent(data.name))
+				.attr("href", "/my-complaints/" + encodeURIComponent(data.name))
 				.text(__("Follow it under My Complaints"))
 				.appendTo(".success-footer");
 		} else {
