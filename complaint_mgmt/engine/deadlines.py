@@ -18,7 +18,7 @@ from datetime import datetime
 
 import frappe
 from frappe.utils import cint, flt, get_datetime, now_datetime
-from frappe.utils.background_jobs import generate_qname, get_workers
+from frappe.utils.background_jobs import generate_qname, get_job, get_workers
 
 from complaint_mgmt.engine import notice_why, sweep_batch
 from complaint_mgmt.engine.state import clock_state, sweep_settings
@@ -48,9 +48,9 @@ def schedule_sweep() -> None:
 	"""Cron entry (every 5 minutes): one indexed probe of the due complaints. Nothing due: no job. Up to one
 	transaction's worth: one sweep job on the long queue. More: several cooperating sweep jobs (Complaint
 	Settings' sweep_jobs, automatic: one per long-queue worker seen), which split the due rows between them with
-	SKIP LOCKED (engine/sweep_batch.py) on whatever hosts their workers run. Each job has its own id and is never
-	queued twice (a job still queued or running keeps its place; a worker killed with its job leaves that id
-	taken until RQ cleans it up, and the other jobs and the next schedule take its rows)."""
+	SKIP LOCKED (engine/sweep_batch.py) on whatever hosts their workers run. Each job has its own id (a slot) and
+	is never queued twice: queued jobs count as enqueued, a started one does not and keeps its slot (its worker
+	may have been killed mid-sweep: RQ shows its job started until it expires it; sweep_rules.sweep_job_slots)."""
 	now = now_datetime()
 	due = len(due_query(now, None, TRANSACTION_SIZE + 1).run())
 	limit = 1
@@ -60,7 +60,11 @@ def schedule_sweep() -> None:
 		)
 		if limit > 1:  # how many transactions' worth are due, counted up to what the jobs can take
 			due = len(due_query(now, None, limit * TRANSACTION_SIZE).run())
-	for slot in range(sweep_rules.sweep_job_count(due, TRANSACTION_SIZE, limit)):
+	wanted = sweep_rules.sweep_job_count(due, TRANSACTION_SIZE, limit)
+	if not wanted:
+		return
+	states = {slot: _job_state(slot) for slot in range(sweep_rules.sweep_job_slot_count(limit))}
+	for slot in sweep_rules.sweep_job_slots(wanted, states):
 		frappe.enqueue(
 			"complaint_mgmt.engine.deadlines.run_sweep",
 			queue="long",
@@ -73,6 +77,12 @@ def schedule_sweep() -> None:
 def sweep_job_id(slot: int) -> str:
 	"""The RQ job id of the `slot`-th cooperating sweep job (the first keeps the id of the single job)."""
 	return SWEEP_JOB_ID if slot == 0 else f"{SWEEP_JOB_ID}:{slot}"
+
+
+def _job_state(slot: int) -> str | None:
+	"""RQ's state of the `slot`-th sweep job (None: no such job)."""
+	job = get_job(sweep_job_id(slot))
+	return job.get_status() if job else None
 
 
 def long_workers() -> int:

@@ -10,7 +10,7 @@ Kept apart from ``complaint_mgmt.procedure.rules`` (which it builds on) only to 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from complaint_mgmt.procedure import clocks
@@ -165,6 +165,25 @@ def sweep_job_count(due: int, transaction_size: int, limit: int) -> int:
 		return 0
 	batches = -(-due // max(1, transaction_size))
 	return max(1, min(limit, batches))
+
+
+QUEUED, STARTED = "queued", "started"  # RQ's states of a job that has not ended
+
+
+def sweep_job_slot_count(limit: int) -> int:
+	"""How many job ids (slots) the sweep jobs use: twice the jobs at once, plus one, so that jobs left
+	"started" by workers killed mid-sweep never block the next schedule."""
+	return 2 * max(1, limit) + 1
+
+
+def sweep_job_slots(wanted: int, states: Mapping[int, str | None]) -> list[int]:
+	"""The slots to enqueue for `wanted` sweep jobs, given each slot's RQ state. A queued job counts as
+	enqueued already (it will run and take its share). A started one does not: it may belong to a worker killed
+	mid-sweep, whose job stays "started" until RQ expires it, and its rows need another job (a live one only
+	gains a partner, which SKIP LOCKED keeps out of its rows); its slot is skipped. Any other slot is free."""
+	pending = sum(1 for state in states.values() if state == QUEUED)
+	free = [slot for slot, state in sorted(states.items()) if state not in (QUEUED, STARTED)]
+	return free[: max(0, wanted - pending)]
 
 
 # What the stored deadlines and next checks of open complaints are computed from, besides each complaint's own

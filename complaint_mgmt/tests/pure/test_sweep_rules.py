@@ -18,6 +18,8 @@ from complaint_mgmt.procedure.sweep_rules import (
 	pending_events,
 	sweep_job_count,
 	sweep_job_limit,
+	sweep_job_slot_count,
+	sweep_job_slots,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
@@ -213,3 +215,23 @@ def test_sweep_job_count(due, limit, jobs):
 )
 def test_sweep_job_limit(setting, workers, limit):
 	assert sweep_job_limit(setting, workers) == limit
+
+
+@pytest.mark.parametrize(
+	("wanted", "states", "slots"),
+	[
+		(1, {0: None, 1: None, 2: None}, [0]),
+		(2, {0: "finished", 1: "failed", 2: None, 3: None, 4: None}, [0, 1]),
+		(1, {0: "queued", 1: None, 2: None}, []),  # still queued: it will run
+		(1, {0: "started", 1: None, 2: None}, [1]),  # started, perhaps by a worker killed since: another job
+		(2, {0: "started", 1: "queued", 2: None, 3: None, 4: None}, [2]),
+		(1, {0: "started", 1: "started", 2: "started"}, []),  # every slot taken: the next schedule
+		(0, {0: None}, []),
+	],
+)
+def test_sweep_job_slots(wanted, states, slots):
+	assert sweep_job_slots(wanted, states) == slots
+
+
+def test_sweep_job_slot_count_leaves_room_for_jobs_of_killed_workers():
+	assert [sweep_job_slot_count(limit) for limit in (0, 1, 2, 4)] == [3, 3, 5, 9]

@@ -74,7 +74,7 @@ def schedule(jobs: int) -> list[str]:
 
 	from complaint_mgmt.engine.deadlines import schedule_sweep, sweep_job_id
 
-	slots = [sweep_job_id(slot) for slot in range(max(jobs, 1) + 1)]
+	slots = [sweep_job_id(slot) for slot in range(2 * max(jobs, 1) + 1)]
 	for job_id in slots:  # a leftover of an interrupted run would keep its id taken
 		if job := get_job(job_id):
 			job.delete()

@@ -45,7 +45,7 @@ def sweep_jobs():
 	def queued() -> list[str]:
 		return [job_id for job_id in ids if (job := get_job(job_id)) and job.get_status() == "queued"]
 
-	ids = [deadlines.sweep_job_id(slot) for slot in range(8)]
+	ids = [deadlines.sweep_job_id(slot) for slot in range(16)]
 	for job_id in ids:
 		if job := get_job(job_id):
 			job.delete()
@@ -88,6 +88,20 @@ def test_a_backlog_is_split_over_the_configured_jobs(sweep_jobs):
 	assert {job.origin.rsplit(":", 1)[-1] for job in jobs} == {"long"}
 	deadlines.schedule_sweep()  # the next schedule while they are still queued: no job twice
 	assert len(sweep_jobs()) == 3
+
+
+def test_a_job_left_started_by_a_killed_worker_does_not_block_the_schedule(sweep_jobs):
+	"""A worker killed with its sweep job leaves the job "started" in RQ until RQ expires it: the next schedule
+	enqueues the work under another id."""
+	_nothing_due()
+	_seed_due(10)
+	frappe.db.set_single_value("Complaint Settings", "sweep_jobs", 1)
+	deadlines.schedule_sweep()
+	assert sweep_jobs() == [deadlines.SWEEP_JOB_ID]
+	get_job(deadlines.SWEEP_JOB_ID).set_status("started")  # what a worker does on taking it; then killed
+	deadlines.schedule_sweep()
+	assert sweep_jobs() == [deadlines.sweep_job_id(1)]
+	assert get_job(deadlines.SWEEP_JOB_ID).get_status() == "started"  # left alone for RQ to expire
 
 
 def test_automatic_count_is_one_job_per_long_worker(sweep_jobs):
