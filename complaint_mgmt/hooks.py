@@ -67,6 +67,8 @@ override_whitelisted_methods = {
 before_request = [
 	# first: no traceback for anyone but a System Manager, whatever the site's setting (security/tracebacks.py)
 	"complaint_mgmt.security.tracebacks.hide_tracebacks",
+	# when the request began: a database restarted since answers a 5xx, not a 400 (security/argument_errors.py)
+	"complaint_mgmt.security.argument_errors.note_request_start",
 	"complaint_mgmt.security.request_guard.guard_request",
 	# arguments that Frappe 15 endpoints answer with a server error: NUL / lone surrogates, get_next, set_value on
 	# child rows, tags, multi-document PDFs, ad-hoc charts (complaint_mgmt/security/bad_input.py)

@@ -5,11 +5,14 @@ lacks (the database's "unknown column"), ... (the canary matrix calls every one 
 request whose arguments Frappe's code could not use is the caller's error: a 400 with a translated message.
 
 Only Frappe's code is judged so: a failure in the app's own methods (``complaint_mgmt.*``) stays a 500, as a
-defect of the app must. A database that does not answer stays a 5xx too (checked before answering 400).
+defect of the app must. A database that does not answer stays a 5xx too (checked before answering 400), and so
+does a request whose OperationalError came from the database going away (issue 20 drill 2: its connection could
+not be made or was lost, or the server has restarted since the request began), even when it answers again by now.
 Nothing was written: Frappe rolls a failed request back before the after-request hooks run.
 """
 
 import json
+import time
 
 import frappe
 from frappe import _
@@ -56,6 +59,29 @@ def database_answers() -> bool:
 		return False
 
 
+def note_request_start() -> None:
+	"""before_request: when the request began (a database restarted since cannot be the caller's fault)."""
+	frappe.local.cm_request_started = time.monotonic()
+
+
+def database_went_away() -> bool:
+	"""The request's database connection was never made or was lost (pymysql closes it on a lost server), or the
+	server restarted while the request ran (its uptime is shorter than the request: the connection got "server
+	shutdown in progress" first)."""
+	conn = getattr(frappe.db, "_conn", None)
+	if conn is None or not getattr(conn, "open", False):
+		return True
+	started = getattr(frappe.local, "cm_request_started", None)
+	if started is None:
+		return False
+	try:
+		# a server status (no table: neither frappe.qb nor the Database API reads it), constant, no argument
+		uptime = int(frappe.db.sql("SHOW GLOBAL STATUS LIKE 'Uptime'")[0][1])  # nosemgrep
+	except Exception:  # the database does not answer: it went away
+		return True
+	return uptime <= time.monotonic() - started + 1
+
+
 def answer_argument_errors(response=None, request=None) -> None:
 	"""after_request: Frappe's server error on arguments it could not use becomes a 400."""
 	if response is None or response.status_code != 500 or request is None:
@@ -65,7 +91,11 @@ def answer_argument_errors(response=None, request=None) -> None:
 	local = frappe.local.response or {}
 	errors = local.get("errors") or [{}]  # API v2 names the error there
 	exc_type = local.get("exc_type") or (errors[0] or {}).get("type")
-	if exc_type not in ARGUMENT_ERRORS or not getattr(frappe.local, "db", None) or not database_answers():
+	if exc_type not in ARGUMENT_ERRORS or not getattr(frappe.local, "db", None):
+		return
+	if exc_type == "OperationalError" and database_went_away():
+		return
+	if not database_answers():
 		return
 	message = _("This request's arguments could not be used: check their names, types and JSON.")
 	response.status_code = 400
