@@ -24,34 +24,15 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.cluster import services, site_seed
+from benchmarks.cluster import services
+from benchmarks.cluster.data_tier import BENCH, ClusterError, DataTier, ping, wait_for
 from benchmarks.cluster.netns import Network
 
-BENCH = Path(os.environ.get("FRAPPE_BENCH") or "/root/frappe-bench")
-APP_DIR = Path(__file__).resolve().parents[2]
 WORKER_QUEUES = "default,short,long"
+RESPAWN = ("worker", "schedule", "gunicorn", "nginx")
 
 
-class ClusterError(RuntimeError):
-	pass
-
-
-def wait_for(what: str, check, timeout: float, proc: subprocess.Popen | None = None, log: Path | None = None):
-	deadline = time.monotonic() + timeout
-	while time.monotonic() < deadline:
-		if proc is not None and proc.poll() is not None:
-			break
-		try:
-			if check():
-				return
-		except Exception:  # any failure of the probe means "not yet"
-			pass
-		time.sleep(0.3)
-	tail = log.read_text(errors="replace")[-2500:] if log and log.exists() else ""
-	raise ClusterError(f"{what} did not come up within {timeout:.0f} s\n{tail}")
-
-
-class Cluster:
+class Cluster(DataTier):
 	def __init__(
 		self,
 		smoke: bool = False,
@@ -79,6 +60,7 @@ class Cluster:
 		self.workdir: Path | None = None
 		self.procs: dict[str, list[tuple[str, subprocess.Popen]]] = {}
 		self.timings: dict[str, float] = {}
+		self.argvs: dict[tuple[str, str], list[str]] = {}
 		self._old_handlers: dict[int, object] = {}
 
 	# ---- addresses
@@ -157,11 +139,15 @@ class Cluster:
 				start_new_session=True,
 			)
 		self.procs.setdefault(host, []).append((name, proc))
+		self.argvs[(host, name)] = argv
 		return proc
 
 	def _env(self, extra=None) -> dict:
 		env = {k: v for k, v in os.environ.items() if not k.startswith("MYSQL")}
-		env.update({"SITES_PATH": str(self.sites), "PYTHONUNBUFFERED": "1", "FRAPPE_BENCH": str(self.bench)})
+		# the workdir is laid out as a bench (apps, env, sites, logs): scripts reading FRAPPE_BENCH find the site
+		env.update(
+			{"SITES_PATH": str(self.sites), "PYTHONUNBUFFERED": "1", "FRAPPE_BENCH": str(self.workdir)}
+		)
 		return {**env, **(extra or {})}
 
 	def bench_python(
@@ -238,123 +224,6 @@ class Cluster:
 		self.timings["start_s"] = round(time.monotonic() - t0, 1)
 		self.say(f"up in {self.timings['start_s']} s: {self.lb_url} (Host: {self.site})")
 
-	def start_redis(self) -> None:
-		addr = self.addr("redis")
-		proc = self.spawn("redis", services.redis_argv(addr, self.hostdir("redis")), name="redis")
-		wait_for("redis", lambda: services.redis_cli(addr, "PING") == "PONG", 30, proc)
-
-	def prepare_sites(self) -> None:
-		self.sites.mkdir()
-		(self.workdir / "logs").mkdir()  # Frappe logs to <sites>/../logs
-		for name in ("apps", "env"):  # so that ../env/bin/python and ../apps work from the sites directory
-			(self.workdir / name).symlink_to(self.bench / name)
-		bench_sites = self.bench / "sites"
-		shutil.copy(bench_sites / "apps.txt", self.sites / "apps.txt")
-		if (bench_sites / "apps.json").exists():
-			shutil.copy(bench_sites / "apps.json", self.sites / "apps.json")
-		(self.sites / "assets").symlink_to(bench_sites / "assets")
-		redis = f"redis://{self.addr('redis')}:6379"
-		common = {
-			"db_host": self.addr("db1"),
-			"db_port": 3306,
-			"redis_cache": redis,
-			"redis_queue": redis,
-			"redis_socketio": redis,
-			"default_site": self.site,
-			"serve_default_site": True,
-			"root_login": "root",
-			"root_password": services.DB_ROOT_PASSWORD,
-			"gunicorn_workers": self.gunicorn_workers,
-			"scheduler_tick_interval": self.scheduler_tick,
-			"background_workers": 1,
-			"use_redis_auth": False,
-		}
-		(self.sites / "common_site_config.json").write_text(json.dumps(common, indent=1))
-
-	def start_db(self, host: str) -> subprocess.Popen:
-		hostdir = self.hostdir(host)
-		primary = host == "db1"
-		argv = services.mariadbd_argv(hostdir, self.addr(host), 1 if primary else 2, primary, self.pool_mb)
-		proc = self.spawn(host, argv, name="mariadbd")
-		wait_for(
-			f"MariaDB on {host}",
-			lambda: services.sql(hostdir, "SELECT 1", 5) == [["1"]],
-			120,
-			proc,
-			hostdir / "error.log",
-		)
-		return proc
-
-	def start_databases(self) -> None:
-		db1, db2 = self.hostdir("db1"), self.hostdir("db2")
-		sitedir = self.sites / self.site
-		want = site_seed.schema_key(self.bench, APP_DIR)
-		with site_seed.locked():
-			have = site_seed.restore(db1 / "data", sitedir)
-			if have is None:
-				self.create_seed(want)
-				have = want
-		site_seed.copy_tree(db1 / "data", db2 / "data")
-		self.start_db("db1")
-		self.start_db("db2")
-		self.start_replication()
-		self.configure_site()
-		if have != want:
-			self.say("the app's schema changed since the seed: migrate")
-			self.frappe("--site", self.site, "migrate")
-		self.frappe("--site", self.site, "enable-scheduler")
-
-	def create_seed(self, key: str) -> None:
-		"""No seed yet: a fresh MariaDB on db1, a new site with the app, then db1 shut down cleanly and copied."""
-		t0 = time.monotonic()
-		db1 = self.hostdir("db1")
-		services.mariadb_install(db1 / "data")
-		proc = self.start_db("db1")
-		services.sql(db1, services.ADMIN_USERS)
-		self.say("creating the site on db1 (first run: several minutes; kept in the seed for the next runs)")
-		self.frappe(
-			"new-site", self.site, "--db-host", self.addr("db1"), "--db-root-username", "root",
-			"--db-root-password", services.DB_ROOT_PASSWORD, "--no-mariadb-socket", "--admin-password", "admin",
-			"--install-app", "complaint_mgmt",
-		)  # fmt: skip
-		self.stop_proc("db1", proc)
-		site_seed.save(db1 / "data", self.sites / self.site, key)
-		self.timings["seed_created_s"] = round(time.monotonic() - t0, 1)
-
-	def stop_proc(self, host: str, proc: subprocess.Popen, grace: float = 60) -> None:
-		if proc.poll() is None:
-			os.killpg(proc.pid, signal.SIGTERM)
-			try:
-				proc.wait(timeout=grace)
-			except subprocess.TimeoutExpired:
-				os.killpg(proc.pid, signal.SIGKILL)
-				proc.wait(timeout=10)
-		self.procs[host] = [(n, p) for n, p in self.procs.get(host, []) if p is not proc]
-
-	def start_replication(self) -> None:
-		db1, db2 = self.hostdir("db1"), self.hostdir("db2")
-		file, pos = services.sql(db1, "SHOW MASTER STATUS")[0][:2]
-		services.sql(
-			db2,
-			f"STOP SLAVE; RESET SLAVE ALL; CHANGE MASTER TO MASTER_HOST='{self.addr('db1')}', MASTER_PORT=3306, "
-			f"MASTER_USER='{services.REPL_USER}', MASTER_PASSWORD='{services.REPL_PASSWORD}', "
-			f"MASTER_LOG_FILE='{file}', MASTER_LOG_POS={pos}, MASTER_CONNECT_RETRY=1; START SLAVE;",
-		)
-
-		def running():
-			status = services.vertical(db2, "SHOW SLAVE STATUS")
-			return status.get("Slave_IO_Running") == "Yes" and status.get("Slave_SQL_Running") == "Yes"
-
-		wait_for("replication db1 -> db2", running, 60, log=db2 / "error.log")
-
-	def configure_site(self) -> None:
-		redis = f"redis://{self.addr('redis')}:6379"
-		self.set_config("db_host", self.addr("db1"))
-		self.set_config("replica_host", self.addr("db2"))
-		self.set_config("read_from_replica", 1)
-		self.set_config("redis_cache", redis)
-		self.set_config("redis_queue", redis)
-
 	def start_web(self, host: str) -> None:
 		argv = services.gunicorn_argv(self.bench, self.addr(host), self.gunicorn_workers)
 		proc = self.spawn(host, argv, name="gunicorn")
@@ -386,15 +255,30 @@ class Cluster:
 		if resp.status_code != 200:
 			raise ClusterError(f"login through lb failed: {resp.status_code} {resp.text[:500]}")
 
-	def start_workers(self, host: str) -> None:
+	def start_workers(self, host: str, scheduler: bool = True) -> None:
 		"""The bench's RQ worker (default, short, long) on the host, and the scheduler when it is worker1."""
 		self.spawn(host, services.frappe_argv(self.bench, "worker", "--queue", WORKER_QUEUES), name="worker")
-		if host == self.scheduler_host:
+		if scheduler and host == self.scheduler_host:
 			self.spawn(host, services.frappe_argv(self.bench, "schedule"), name="schedule")
 
 	def stop_workers(self, host: str, grace: float = 30) -> None:
 		self.stop_named(host, "worker", grace)
 		self.stop_named(host, "schedule", grace)
+
+	def redis(self, *args: str) -> str:
+		return services.redis_cli(self.addr("redis"), *args)
+
+	def respawn_dead(self) -> list[str]:
+		"""Start again the web servers, workers and scheduler that died (what supervisor does in a production
+		bench); the ones restarted, as host/name."""
+		restarted = []
+		for host, procs in list(self.procs.items()):
+			for name, proc in list(procs):
+				if name in RESPAWN and proc.poll() is not None:
+					self.procs[host].remove((name, proc))
+					self.spawn(host, self.argvs[(host, name)], name=name)
+					restarted.append(f"{host}/{name}")
+		return restarted
 
 	def rq_workers(self) -> int:
 		out = services.redis_cli(self.addr("redis"), "SCARD", "rq:workers")
@@ -435,8 +319,3 @@ class Cluster:
 		if left:
 			raise ClusterError(f"teardown left: {'; '.join(left)}")
 		self.say("torn down: namespaces, bridge, processes" + ("" if self.keep else ", workdir"))
-
-
-def ping(base: str, site: str) -> bool:
-	resp = requests.get(f"{base}/api/method/ping", headers={"Host": site}, timeout=5)
-	return resp.status_code == 200 and resp.json().get("message") == "pong"

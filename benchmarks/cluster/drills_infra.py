@@ -1,0 +1,279 @@
+"""Fault drills 2 and 3 of issue 20 §5 on the Cluster (topology.py): the primary MariaDB restarted, then Redis
+restarted, each while logged-in desk sessions keep working through the load balancer and the sweep runs.
+
+- ``drill_db_restart(c)``: db1 is stopped and started while the probes (reads and session checks through ``lb``)
+  and the load benchmark's simulated users (procedure actions) run. Figures: ``db_outage_s`` (db1 unreachable),
+  ``db_recovery_s`` (from db1 answering again to the first successful read through lb), ``outage_5xx`` and
+  ``outage_tracebacks`` (error answers / those showing a Python traceback: must be 0), ``replica_resumed``,
+  ``sweep_resumed`` (the 5-minute sweep job, made due, ran after the restart), the invariant checker's count.
+- ``drill_redis_restart(c)``: the sweep job is made due and enqueued, then Redis (queue and cache: all in memory)
+  is restarted. Figures: ``redis_outage_s``, ``sessions_lost`` (sessions logged in before that are not logged in
+  after Redis is back: must be 0; Frappe keeps sessions in the database too), ``scheduled_rerun`` (the scheduler
+  enqueued the lost job again and a worker ran it), ``outage_tracebacks``, invariants.
+
+Each returns a dict of figures with ``drill_<name>``: "pass" / "fail". No frappe import (HTTP and SQL only)."""
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+APP_DIR = Path(__file__).resolve().parents[2]
+SWEEP_JOB = "complaint_mgmt.engine.deadlines.schedule_sweep"
+RECOVERY_TARGET_S = 10
+# the probes' user: a Complaint Manager, no System Manager (who, by the app's design, may see tracebacks)
+PROBE_USER, PROBE_PASSWORD, PROBE_ROLE = (
+	"cluster-probe@example.com",
+	"Probe-7d1!xQ9z-cluster",
+	"Complaint Manager",
+)
+
+
+class Probe(threading.Thread):
+	"""One logged-in session through the balancer: alternately a database read (a page of the complaint list)
+	and a session check (who am I), every `pause` seconds; every answer recorded."""
+
+	def __init__(self, c, user: str = PROBE_USER, password: str = PROBE_PASSWORD, pause: float = 0.2):
+		super().__init__(daemon=True)
+		self.c, self.user, self.pause = c, user, pause
+		self.http = requests.Session()
+		self.http.headers["Host"] = c.site
+		resp = self.http.post(f"{c.lb_url}/api/method/login", data={"usr": user, "pwd": password}, timeout=60)
+		resp.raise_for_status()
+		self.samples: list[tuple[float, str, int, bool, str]] = []  # (t, kind, status, traceback, who)
+		self.stopping = threading.Event()
+		self.answers: list[str] = []  # the first answers that were not 200
+
+	def run(self) -> None:
+		while not self.stopping.is_set():
+			self.sample(
+				"read", "/api/method/frappe.client.get_list", {"doctype": "Complaint", "limit_page_length": 5}
+			)
+			self.sample("session", "/api/method/frappe.auth.get_logged_user", {})
+			time.sleep(self.pause)
+
+	def sample(self, kind: str, path: str, params: dict) -> None:
+		t = time.monotonic()
+		try:
+			resp = self.http.get(self.c.lb_url + path, params=params, timeout=30)
+			status, body = resp.status_code, resp.text
+		except requests.RequestException as exc:
+			status, body = 0, str(exc)
+		who = ""
+		if kind == "session" and status == 200:
+			try:
+				who = resp.json().get("message") or ""
+			except ValueError:
+				who = ""
+		self.samples.append((t, kind, status, "Traceback (most recent call last)" in body, who))
+		if status != 200 and len(self.answers) < 5:
+			self.answers.append(f"{status} {body[:300]}")
+
+	def stop(self) -> None:
+		self.stopping.set()
+		self.join(timeout=60)
+
+
+def start_probes(c, count: int = 3) -> list[Probe]:
+	"""`count` logged-in sessions of the probe user (made once per cluster site: Frappe's add-user)."""
+	exists = c.sql("db1", f"SELECT COUNT(*) FROM `{db_name(c)}`.tabUser WHERE name = '{PROBE_USER}'")[0][0]
+	if exists == "0":
+		c.frappe("--site", c.site, "add-user", PROBE_USER, "--first-name", "Cluster probe", "--password",
+			PROBE_PASSWORD, "--add-role", PROBE_ROLE)  # fmt: skip
+	probes = [Probe(c) for _ in range(count)]
+	for probe in probes:
+		probe.start()
+	return probes
+
+
+def background_load(c, users: int, duration: float) -> tuple[threading.Thread, dict]:
+	"""The load benchmark's simulated desk users (handlers' actions, specialists' transfers, managers' reports)
+	through lb, in a thread; its JSON figures land in the returned dict when it ends."""
+	out: dict = {}
+	argv = [str(APP_DIR / "benchmarks" / "load_benchmark.py"), "--site", c.site, "--url", c.lb_url]
+	argv += ["--users", str(users), "--duration", str(duration), "--warmup", "0", "--sweep-every", "0"]
+
+	def work():
+		done = c.bench_python(argv, check=False, timeout=duration + 900)
+		out["rc"] = done.returncode
+		lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+		out["figures"] = json.loads(lines[-1]).get("figures", {}) if lines else {}
+		out["tail"] = (done.stderr or done.stdout)[-1500:] if done.returncode else ""
+		(c.workdir / f"load-{int(time.time())}.log").write_text(done.stdout + done.stderr)
+
+	thread = threading.Thread(target=work, daemon=True)
+	thread.start()
+	return thread, out
+
+
+def wait_for_actions(c, load: threading.Thread, timeout: float = 600) -> bool:
+	"""True once the load benchmark's users take procedure actions through lb (seen in nginx's access log); False
+	when the load ended (failed) first."""
+	log = c.hostdir("lb") / "access.log"
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline and load.is_alive():
+		if log.exists() and "/api/method/complaint_mgmt.api" in log.read_text(errors="replace"):
+			return True
+		time.sleep(1)
+	return False
+
+
+def invariants(c) -> tuple[int | None, str]:
+	"""The sweep engineer's invariant checker (invariants.py) on the cluster's site: (violations, detail);
+	None when the checker is missing or could not run."""
+	script = APP_DIR / "benchmarks" / "cluster" / "invariants.py"
+	if not script.exists():
+		return None, "benchmarks/cluster/invariants.py is missing"
+	done = c.bench_python([str(script), c.site, "check"], check=False, timeout=1800)
+	lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+	if done.returncode not in (0, 1) or not lines:
+		return None, (done.stderr or done.stdout)[-1500:]
+	result = json.loads(lines[-1])
+	found = result.get("violations", result.get("invariant_violations", []))
+	count = len(found) if isinstance(found, list) else int(found)
+	return count, json.dumps(found)[:1500] if count else ""
+
+
+def make_sweep_due(c) -> str:
+	"""Make the 5-minute sweep job due now (its last run an hour ago); the database's clock at that moment."""
+	c.sql("db1", f"UPDATE `{db_name(c)}`.`tabScheduled Job Type` SET last_execution = NOW() - INTERVAL 1 HOUR "
+		f"WHERE method = '{SWEEP_JOB}'")  # fmt: skip
+	return c.sql("db1", "SELECT NOW(6)")[0][0]
+
+
+def db_name(c) -> str:
+	return json.loads((c.sites / c.site / "site_config.json").read_text())["db_name"]
+
+
+def sweep_ran_since(c, since: str) -> bool:
+	rows = c.sql(
+		"db1",
+		f"SELECT COUNT(*) FROM `{db_name(c)}`.`tabScheduled Job Type` WHERE method = '{SWEEP_JOB}' "
+		f"AND last_execution >= '{since}'",
+	)
+	return rows[0][0] == "1"
+
+
+def wait_until(check, timeout: float, step: float = 1.0) -> bool:
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		try:
+			if check():
+				return True
+		except Exception:  # a probe failing during recovery means "not yet"
+			pass
+		time.sleep(step)
+	return False
+
+
+def outage_figures(probes: list[Probe], start: float, back: float) -> dict:
+	samples = [s for p in probes for s in p.samples]
+	during = [s for s in samples if start <= s[0] <= back + 1]
+	reads_after = sorted(s[0] for s in samples if s[1] == "read" and s[2] == 200 and s[0] >= back)
+	return {
+		"requests": len(samples),
+		"outage_requests": len(during),
+		"outage_5xx": sum(1 for s in samples if s[2] >= 500),
+		"outage_4xx": sum(1 for s in samples if 400 <= s[2] < 500),
+		"outage_no_answer": sum(1 for s in samples if s[2] == 0),
+		"outage_tracebacks": sum(1 for s in samples if s[3]),
+		"recovery_s": round(reads_after[0] - back, 2) if reads_after else None,
+	}
+
+
+def drill_db_restart(c, users: int = 10, duration: float = 90) -> dict:
+	load, load_out = background_load(c, users, duration)
+	figures: dict = {"load_started": wait_for_actions(c, load)}
+	probes = start_probes(c)
+	time.sleep(5)
+	start = time.monotonic()
+	figures["db_outage_s"] = c.restart("db1")
+	back = time.monotonic()
+	since = c.sql("db1", "SELECT NOW(6)")[0][0]
+	time.sleep(max(RECOVERY_TARGET_S * 2, 5))
+	for probe in probes:
+		probe.stop()
+	found = outage_figures(probes, start, back)
+	figures.update({k: v for k, v in found.items() if k != "recovery_s"})
+	figures["db_recovery_s"] = found["recovery_s"]
+	figures["replica_resumed"] = wait_until(lambda: replica_running(c), 60)
+	make_sweep_due(c)
+	figures["sweep_resumed"] = wait_until(lambda: sweep_ran_since(c, since), 180, 2)
+	load.join(timeout=duration + 900)
+	figures["load_errors"] = load_out.get("figures", {}).get("errors")
+	figures["load_rc"] = load_out.get("rc")
+	figures["load_tail"] = load_out.get("tail")
+	figures["outage_answers"] = [a for p in probes for a in p.answers][:5]
+	figures["invariant_violations"], figures["invariant_detail"] = invariants(c)
+	ok = (
+		figures["db_recovery_s"] is not None
+		and figures["db_recovery_s"] <= RECOVERY_TARGET_S
+		and figures["outage_tracebacks"] == 0
+		and figures["outage_4xx"] == 0  # the server's failure is never answered as the caller's
+		and figures["replica_resumed"]
+		and figures["sweep_resumed"]
+		and figures["invariant_violations"] == 0
+	)
+	figures["drill_db_restart"] = "pass" if ok else "fail"
+	return figures
+
+
+def replica_running(c) -> bool:
+	status = c.replication_status()
+	return status.get("Slave_IO_Running") == "Yes" and status.get("Slave_SQL_Running") == "Yes"
+
+
+def logged_in(probe: Probe) -> bool:
+	resp = probe.http.get(f"{probe.c.lb_url}/api/method/frappe.auth.get_logged_user", timeout=30)
+	return resp.status_code == 200 and resp.json().get("message") == probe.user
+
+
+def drill_redis_restart(c, users: int = 10, duration: float = 90) -> dict:
+	"""The workers are held (the scheduler keeps running) while the sweep job falls due and is enqueued, so the
+	restart really loses a queued scheduled job; then the workers come back and the next tick must enqueue it
+	again."""
+	load, load_out = background_load(c, users, duration)
+	figures: dict = {"load_started": wait_for_actions(c, load)}
+	probes = start_probes(c)
+	for host in c.worker_hosts:
+		c.stop_named(host, "worker")
+	since = make_sweep_due(c)
+	figures["sweep_enqueued"] = wait_until(lambda: queued(c), 120, 0.5)
+	start = time.monotonic()
+	figures["redis_outage_s"] = c.restart("redis")
+	back = time.monotonic()
+	figures["queued_after_restart"] = queued(c)
+	figures["respawned"] = c.respawn_dead()  # what a supervisor does for a process that died with Redis
+	for host in c.worker_hosts:
+		c.start_workers(host, scheduler=False)
+	time.sleep(10)
+	for probe in probes:
+		probe.stop()
+	found = outage_figures(probes, start, back)
+	figures.update({k: v for k, v in found.items() if k != "recovery_s"})
+	figures["redis_recovery_s"] = found["recovery_s"]
+	figures["sessions_lost"] = sum(1 for p in probes if not wait_until(lambda p=p: logged_in(p), 5))
+	figures["scheduled_rerun"] = wait_until(lambda: sweep_ran_since(c, since), 240, 2)
+	load.join(timeout=duration + 900)
+	figures["load_errors"] = load_out.get("figures", {}).get("errors")
+	figures["load_rc"] = load_out.get("rc")
+	figures["load_tail"] = load_out.get("tail")
+	figures["outage_answers"] = [a for p in probes for a in p.answers][:5]
+	figures["invariant_violations"], figures["invariant_detail"] = invariants(c)
+	ok = (
+		figures["sessions_lost"] == 0
+		and figures["scheduled_rerun"]
+		and figures["outage_tracebacks"] == 0
+		and figures["invariant_violations"] == 0
+	)
+	figures["drill_redis_restart"] = "pass" if ok else "fail"
+	return figures
+
+
+def queued(c) -> bool:
+	"""A job waits in an RQ queue (a scheduled job type of cron frequency goes to ``default``; the sweep jobs it
+	enqueues go to ``long``)."""
+	keys = [k for k in c.redis("KEYS", "rq:queue:*").split() if k.rsplit(":", 1)[-1] in ("default", "long")]
+	return any(int(c.redis("LLEN", key) or 0) for key in keys)
