@@ -23,6 +23,8 @@
 	const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 	const money = (value) => format_currency(value || 0);
 	const day = (value) => frappe.datetime.str_to_user(value);
+	// every few weeks' date in full on the axis (not "...")
+	const CHART_OPTIONS = { axisOptions: { xIsSeries: 1 } };
 
 	function load(page) {
 		return frappe.xcall("complaint_mgmt.outputs.gm_overview.get_overview").then((data) => render(page, data));
@@ -30,13 +32,11 @@
 
 	function render(page, data) {
 		page.main.html(`
-			<div class="gm-section gm-departments"></div>
-			<div class="row">
-				<div class="col-md-6 gm-section"><h5>${esc(__("Deadlines missed per week"))}</h5><div class="gm-trend-count"></div></div>
-				<div class="col-md-6 gm-section"><h5>${esc(__("Penalties per week"))}</h5><div class="gm-trend-amount"></div></div>
-			</div>
-			<div class="gm-section gm-bulletins"></div>
-			<div class="gm-section gm-reviews"></div>
+			<div class="mb-4 gm-section gm-departments"></div>
+			<div class="mb-4 gm-section"><h5>${esc(__("Deadlines missed per week"))}</h5><div class="gm-trend-count"></div></div>
+			<div class="mb-4 gm-section"><h5>${esc(__("Penalties per week"))}</h5><div class="gm-trend-amount"></div></div>
+			<div class="mb-4 gm-section gm-bulletins"></div>
+			<div class="mb-4 gm-section gm-reviews"></div>
 		`);
 		render_departments(page.main.find(".gm-departments"), data);
 		render_trend(page.main, data.trend);
@@ -93,12 +93,14 @@
 			type: "bar",
 			height: 240,
 			barOptions: { stacked: 1 },
+			...CHART_OPTIONS,
 		});
 		new frappe.Chart($main.find(".gm-trend-amount")[0], {
 			data: { labels, datasets: [{ name: __("Penalty amount"), values: trend.amounts }] },
 			type: "line",
-			height: 240,
+			height: 200,
 			tooltipOptions: { formatTooltipY: (value) => money(value) },
+			...CHART_OPTIONS,
 		});
 	}
 
