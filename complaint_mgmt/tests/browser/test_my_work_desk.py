@@ -21,11 +21,12 @@ PHONE = {"width": 375, "height": 812}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def transferred(customer: str, received_ago: timedelta) -> str:
+def transferred(customer: str, received_ago: timedelta, **kw) -> str:
 	name = seeding.new_complaint(
 		customer + seeding.MARK,
 		"My work: " + customer,
 		received_on=now_datetime().replace(microsecond=0) - received_ago,
+		**kw,
 	)
 	seeding.as_user("specialist", api.transfer, name, seeding.DEPT_A)
 	return name
@@ -43,6 +44,16 @@ def card(desk, name: str):
 	return desk.page.locator(f'{CARD}[data-reference="{name}"]')
 
 
+def saved_view(desk, title: str) -> None:
+	"""Apply a saved filter of the list's sidebar."""
+	view = desk.page.locator(".list-sidebar .filter-pill .filter-name", has_text=title)
+	expect(view).to_have_count(1)
+	if not view.is_visible():  # the saved filters are folded
+		desk.page.locator(".list-sidebar .saved-filters-preview").click()
+	view.click()
+	desk.idle()
+
+
 def assert_on_screen(desk, locator) -> None:
 	box = locator.bounding_box()
 	size = desk.page.viewport_size
@@ -53,6 +64,7 @@ def assert_on_screen(desk, locator) -> None:
 def test_my_work_en_zh_desktop_phone_and_an_action(desk, db):
 	late = transferred("Late", timedelta(days=2))
 	fresh = transferred("Fresh", timedelta(minutes=1))
+	external = transferred("External", timedelta(minutes=2), channel="Media")
 	frappe.db.commit()  # the server (another process) must see it  # nosemgrep
 	page = desk.page
 	try:
@@ -95,13 +107,13 @@ def test_my_work_en_zh_desktop_phone_and_an_action(desk, db):
 
 		# the saved view of the list's sidebar
 		desk.open_list("complaint")
-		view = page.locator(".list-sidebar .filter-pill .filter-name", has_text="Waiting on me")
-		expect(view).to_have_count(1)
-		if not view.is_visible():  # the saved filters are folded
-			page.locator(".list-sidebar .saved-filters-preview").click()
-		view.click()
-		expect(page.locator(f'.list-row-container a[data-name="{late}"]').first).to_be_visible()
-		expect(page.locator(f'.list-row-container a[data-name="{fresh}"]').first).to_be_visible()
+		row = lambda name: page.locator(f'.list-row-container a[data-name="{name}"]').first  # noqa: E731
+		saved_view(desk, "Waiting on me")
+		expect(row(late)).to_be_visible()
+		expect(row(fresh)).to_be_visible()
+		saved_view(desk, "External channels")
+		expect(row(external)).to_be_visible()
+		expect(row(fresh)).to_be_hidden()
 
 		# the ToDo list leads to My work
 		desk.open_list("todo")
