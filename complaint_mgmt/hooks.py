@@ -12,7 +12,11 @@ export_python_type_annotations = True
 # Desk
 # ----
 # durations as people read them ("4 d 23 h"), the JavaScript twin of procedure/durations.py
-app_include_js = ["/assets/complaint_mgmt/js/durations.js"]
+app_include_js = [
+	"/assets/complaint_mgmt/js/durations.js",
+	# the complaint form without Frappe's "not editable due to a Workflow" toast on every load (public/js/desk.js)
+	"/assets/complaint_mgmt/js/desk.js",
+]
 # a complaint user's ToDo list leads to My work (page my-work)
 doctype_list_js = {"ToDo": "public/js/todo_list.js"}
 
@@ -39,6 +43,9 @@ override_whitelisted_methods = {
 	# Frappe 15 checks client.save's permission on the posted document and answers a stale `modified` with the
 	# stored one's before any check of the stored document (security/client_save.py)
 	"frappe.client.save": "complaint_mgmt.security.client_save.save",
+	# the form's Actions menu: a complaint's workflow transitions only as the server accepts them from the caller
+	# (the department rule, the compensation tier's role: loop/desk.py)
+	"frappe.model.workflow.get_transitions": "complaint_mgmt.loop.desk.get_transitions",
 	"frappe.desk.search.search_widget": "complaint_mgmt.security.overrides.search_widget",
 	"frappe.desk.search.search_link": "complaint_mgmt.security.overrides.search_link",
 	"frappe.desk.search.get_link_title": "complaint_mgmt.security.overrides.get_link_title",

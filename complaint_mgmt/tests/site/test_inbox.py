@@ -3,6 +3,7 @@ dated by that step's deadline; approvers, the service center (web form), the gen
 executors get theirs too. Plus what the form and the Transfer dialog read: form_status and receiver_query."""
 
 import json
+import re
 from datetime import timedelta
 
 import frappe
@@ -217,7 +218,19 @@ def test_form_status_shows_the_running_clock(people):
 	transfer = status.clocks[0]
 	assert not transfer["overdue"]
 	assert transfer["text"].startswith("Transfer due in 3 h 5")  # 4 h General, 5 min gone
-	assert status.next_step == inbox.task_text("acknowledge", name)
+	# whose turn, named for every reader (the specialist too): Sales' receiver, the step and the time left
+	full_name = frappe.db.get_value("User", HANDLER, "full_name")
+	for reader in (HANDLER, SPEC):
+		turn = call(reader, api.form_status, name).whose_turn
+		assert turn["holders"] == [full_name] and turn["department"] == SALES
+		assert re.fullmatch(
+			rf"Waiting for {re.escape(full_name)} of {SALES} to acknowledge the transfer · 3 h 5\d min left",
+			turn["text"],
+		), turn["text"]
+	assert status.next_step == turn["text"]
+	# the actions the server accepts from each: the receiver acknowledges, the specialist may not
+	assert "Acknowledge" in status.actions
+	assert "Acknowledge" not in call(SPEC, api.form_status, name).actions
 	with pytest.raises(frappe.PermissionError):
 		call(OTHER, api.form_status, name)  # another department's handler reads nothing
 

@@ -118,29 +118,21 @@ complaint_mgmt.closure_summary = function (frm) {
 		.join("")}</table><p>${esc(__("Approve closing this complaint?"))}</p>`;
 };
 
-// The running clocks in the form's headline ("Close due in 5 h 12 min"), refreshed every minute.
+// The form's headline: the running clocks ("Close due in 4 d 23 h") and whose turn it is, named for every reader
+// ("Waiting for Wang Li of Sales to acknowledge the transfer · 25 min left"), refreshed every minute. Only the
+// answer to the latest request is shown: a save's two refreshes never leave two headlines.
 complaint_mgmt.show_clocks = function (frm) {
 	clearInterval(frm.__cm_clock_timer);
-	const render = () =>
-		frappe.xcall("complaint_mgmt.api.form_status", { complaint: frm.doc.name }).then((status) => {
+	const render = () => {
+		const request = (frm.__cm_status_request = (frm.__cm_status_request || 0) + 1);
+		const name = frm.doc.name;
+		return frappe.xcall("complaint_mgmt.api.form_status", { complaint: name }).then((status) => {
+			if (request !== frm.__cm_status_request || frm.doc.name !== name) return;
 			frm.__cm_status = status;
-			const esc = frappe.utils.escape_html;
-			let pills = status.clocks.map(
-				(c) => `<span class="cm-clock indicator-pill ${c.overdue ? "red" : "blue"}" title="${esc(c.due)}">`
-					+ `${esc(c.text)}</span>`
-			);
-			if (status.paused) {
-				pills = [`<span class="cm-clock indicator-pill yellow">${esc(__("Waiting on the customer: the clocks are stopped"))}</span>`];
-			}
-			const next = status.next_step ? `<span class="cm-next-step text-muted">${esc(status.next_step)}</span>` : "";
-			const hours = status.clocks.length && status.business_hours
-				? `<span class="text-muted small">${esc(__("(business hours)"))}</span>` : "";
-			if (pills.length || next) {
-				frm.dashboard.set_headline(`<div class="cm-clocks" style="display:flex;flex-wrap:wrap;gap:8px;align-items:center">${pills.join("")}${hours}${next}</div>`);
-			} else {
-				frm.dashboard.clear_headline();
-			}
+			complaint_mgmt.render_headline(frm, status);
+			complaint_mgmt.show_actions(frm, status);
 		});
+	};
 	render();
 	if (!["Closed", "Deferred"].includes(frm.doc.status)) {
 		frm.__cm_clock_timer = setInterval(() => {
@@ -148,6 +140,37 @@ complaint_mgmt.show_clocks = function (frm) {
 			else clearInterval(frm.__cm_clock_timer);
 		}, 60000);
 	}
+};
+
+complaint_mgmt.render_headline = function (frm, status) {
+	const esc = frappe.utils.escape_html;
+	let pills = status.clocks.map(
+		(c) => `<span class="cm-clock indicator-pill ${c.overdue ? "red" : "blue"}" title="${esc(c.due)}">`
+			+ `${esc(c.text)}</span>`
+	);
+	if (status.paused) {
+		pills = [`<span class="cm-clock indicator-pill yellow">${esc(__("Waiting on the customer: the clocks are stopped"))}</span>`];
+	}
+	const turn = status.whose_turn;
+	const next = turn
+		? `<span class="cm-next-step ${turn.overdue ? "text-danger" : "text-muted"}">${esc(turn.text)}</span>` : "";
+	const hours = status.clocks.length && status.business_hours
+		? `<span class="text-muted small">${esc(__("(business hours)"))}</span>` : "";
+	if (pills.length || next) {
+		frm.dashboard.set_headline(`<div class="cm-clocks" style="display:flex;flex-wrap:wrap;gap:8px;align-items:center">${pills.join("")}${hours}${next}</div>`);
+	} else {
+		frm.dashboard.clear_headline();
+	}
+};
+
+// Without the Workflow, the actions the server accepts from this user become buttons (form_status.actions);
+// with it, Frappe's Actions menu asks frappe.model.workflow.get_transitions, which the app answers the same way.
+complaint_mgmt.show_actions = function (frm, status) {
+	if (frappe.model.has_workflow(frm.doctype) || frm.__cm_actions_shown === frm.doc.modified) return;
+	frm.__cm_actions_shown = frm.doc.modified;
+	(status.actions || []).forEach((action) =>
+		frm.add_custom_button(__(action), () => complaint_mgmt.run_action(frm, action), __("Actions"))
+	);
 };
 
 complaint_mgmt.run_action = function (frm, action) {
@@ -184,7 +207,38 @@ complaint_mgmt.run_action = function (frm, action) {
 				.finally(() => dialog.enable_primary_action());
 		},
 	});
+	complaint_mgmt.keep_on_escape(dialog);
 	dialog.show();
+};
+
+// Esc on a message shown above the dialog (the server's refusal) closes the message only: Frappe's Esc handler
+// would cancel the dialog behind it too, and with it what was typed.
+complaint_mgmt.keep_on_escape = function (dialog) {
+	const cancel = dialog.cancel.bind(dialog);
+	let for_the_message = false;
+	const on_key = (e) => {
+		if (e.key !== "Escape" || !dialog.display) return;
+		if ($(".modal.show").not(dialog.$wrapper).length) {
+			for_the_message = true;
+			setTimeout(() => (for_the_message = false), 500);
+		}
+	};
+	document.addEventListener("keydown", on_key, true);
+	dialog.cancel = () => (for_the_message ? undefined : cancel());
+	dialog.$wrapper.on("hidden.bs.modal", () => {
+		if (!dialog.display) document.removeEventListener("keydown", on_key, true);
+	});
+};
+
+// Connections start collapsed (what a complaint is comes first); a click opens them. Not through
+// Section.collapse, which would remember it for every doctype's forms in the browser.
+complaint_mgmt.collapse_connections = function (frm) {
+	const links = frm.dashboard && frm.dashboard.links_area;
+	if (!links || !links.body || !links.head || frm.dashboard.__cm_collapsed) return;
+	frm.dashboard.__cm_collapsed = true;
+	links.body.addClass("hide");
+	links.head.addClass("collapsed");
+	links.set_icon(true);
 };
 
 frappe.ui.form.on("Complaint", {
@@ -195,6 +249,7 @@ frappe.ui.form.on("Complaint", {
 	},
 	refresh(frm) {
 		if (frm.is_new()) return;
+		complaint_mgmt.collapse_connections(frm);
 		complaint_mgmt.show_clocks(frm);
 		complaint_mgmt.show_earlier_complaints(frm);
 		const registered = frm.doc.status === "Registered";
@@ -203,16 +258,7 @@ frappe.ui.form.on("Complaint", {
 		if (service_center && !registered && !["Closed", "Deferred"].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Regrade"), () => complaint_mgmt.run_action(frm, "Regrade"));
 		}
-		if (!frappe.model.has_workflow(frm.doctype)) {
-			// Workflow deactivated: the same actions as buttons (the API still enforces the order)
-			frappe
-				.xcall("complaint_mgmt.api.actions", { complaint: frm.doc.name })
-				.then((actions) => {
-					actions.forEach((action) =>
-						frm.add_custom_button(__(action), () => complaint_mgmt.run_action(frm, action), __("Actions"))
-					);
-				});
-		}
+		frm.__cm_actions_shown = null;  // custom buttons were cleared by this refresh
 	},
 	before_workflow_action(frm) {
 		// Frappe froze the screen and would call apply_workflow next: run our dialog instead and never resolve.

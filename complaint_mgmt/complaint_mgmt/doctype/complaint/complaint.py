@@ -119,6 +119,7 @@ class Complaint(Document):
 		is_repeat: DF.Check
 		naming_series: DF.Literal["CMP-.YYYY.-.#####"]
 		next_check_at: DF.Datetime | None
+		next_due: DF.Datetime | None
 		original_grade: DF.Link | None
 		party: DF.DynamicLink | None
 		party_type: DF.Link | None
@@ -202,6 +203,7 @@ class Complaint(Document):
 		self.set_deadlines()
 		self.set_next_check_at()
 		self.set_sla_status()
+		self.set_next_due()
 
 	def validate_procedure_fields(self):
 		"""A new complaint starts as Registered, with none of the procedure's results (later saves: see
@@ -377,6 +379,11 @@ class Complaint(Document):
 			any(self.get(flag) for flag in clocks.BREACH_FLAGS.values()),
 			any(self.get(clocks.WARNED_FLAGS[clock]) for clock in running),
 		)
+
+	def set_next_due(self):
+		"""The list's Next Due column: the deadline of the earliest running clock."""
+		running = self.running_clocks()
+		self.next_due = running[0][1] if running else None
 
 	def running_clocks(self) -> list[tuple]:
 		"""(clock, due) of the clocks running now, earliest first."""

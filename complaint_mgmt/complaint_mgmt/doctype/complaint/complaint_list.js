@@ -52,6 +52,14 @@ frappe.listview_settings["Complaint"] = {
 			const title = `${doc.name} · ${value || ""}`;
 			return flags.length ? `${title} (${flags.join(", ")})` : title;
 		},
+		// time left or late on the earliest running clock, as the form's headline words it ("4 d 23 h left")
+		next_due(value, df, doc) {
+			if (!value || ["Closed", "Deferred", "Waiting on Customer"].includes(doc.status)) return "";
+			const esc = frappe.utils.escape_html;
+			const seconds = complaint_mgmt.durations.until(value);
+			return `<span class="cm-next-due ${seconds < 0 ? "text-danger" : ""}" title="${esc(frappe.datetime.str_to_user(value))}">`
+				+ `${esc(complaint_mgmt.durations.due(seconds))}</span>`;
+		},
 		sla_status(value) {
 			if (!value) return "";
 			const color = COMPLAINT_SLA_COLORS[value] || "gray";

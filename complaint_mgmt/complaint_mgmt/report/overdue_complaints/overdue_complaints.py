@@ -18,7 +18,7 @@ from frappe.utils import flt, get_datetime, now_datetime
 from pypika.terms import PseudoColumn
 
 from complaint_mgmt.outputs import reporting
-from complaint_mgmt.procedure import clocks, rules
+from complaint_mgmt.procedure import clocks, durations, rules
 
 FIELDS = (
 	"name",
@@ -56,8 +56,11 @@ def execute(filters=None):
 
 
 def _scope_query(query, c, filters, now):
-	start, end = reporting.period(filters)
-	query = query.where((c.received_on >= start) & (c.received_on < end))
+	"""Overdue now; received in the period when one is set (no period: every complaint overdue now, as the
+	workspace's Overdue Complaints Now card counts them)."""
+	if filters.get("from_date") or filters.get("to_date"):
+		start, end = reporting.period(filters)
+		query = query.where((c.received_on >= start) & (c.received_on < end))
 	query = query.where(reporting.overdue_condition(c, now))
 	return reporting.restrict(query, c.department, reporting.department_scope(filters))
 
@@ -137,6 +140,7 @@ def shape(row, now, service_center: str | None) -> dict:
 		"overdue_clocks": ", ".join(labels[name] for _due, name in late),
 		"due": due,
 		"hours_late": flt((now - due).total_seconds() / 3600.0, 2),
+		"time_late": durations.format_duration((now - due).total_seconds(), frappe.local.lang),
 		"responsible_department": row.department if on_department else service_center,
 		"responsible_user": row.receiver if on_department else row.specialist,
 	}
@@ -156,6 +160,7 @@ def get_columns() -> list[dict]:
 		{"fieldname": "overdue_clock", "label": _("Most Overdue Clock"), "fieldtype": "Data", "width": 150},
 		{"fieldname": "overdue_clocks", "label": _("Overdue Clocks"), "fieldtype": "Data", "width": 180},
 		{"fieldname": "due", "label": _("Due"), "fieldtype": "Datetime", "width": 160},
+		{"fieldname": "time_late", "label": _("Time Late"), "fieldtype": "Data", "width": 120},
 		{"fieldname": "hours_late", "label": _("Hours Late"), "fieldtype": "Float", "precision": 2,
 		 "width": 110},
 		{"fieldname": "responsible_department", "label": _("Must Act: Department"), "fieldtype": "Link",
@@ -192,9 +197,11 @@ def get_chart(totals: dict) -> dict | None:
 def get_summary(totals: dict, now) -> list[dict]:
 	count = totals["count"]
 	most = flt((now - totals["earliest"]).total_seconds() / 3600.0, 2) if totals["earliest"] else 0
+	lang = frappe.local.lang
 	return [
 		{"label": _("Overdue Complaints"), "value": count, "datatype": "Int", "indicator": "Red"},
-		{"label": _("Average Hours Late"), "datatype": "Float",
-		 "value": flt(totals["late_s"] / count / 3600.0, 2) if count else 0},
-		{"label": _("Most Hours Late"), "value": most, "datatype": "Float"},
+		{"label": _("Average Time Late"), "datatype": "Data",
+		 "value": durations.format_duration(totals["late_s"] / count, lang) if count else "-"},
+		{"label": _("Most Time Late"), "datatype": "Data",
+		 "value": durations.format_duration(most * 3600.0, lang) if count else "-"},
 	]  # fmt: skip
