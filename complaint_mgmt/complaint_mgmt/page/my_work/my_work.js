@@ -76,8 +76,8 @@ complaint_mgmt.MyWork = class MyWork {
 			this.timer = setInterval(() => {
 				if (!this.visible()) return clearInterval(this.timer);
 				ticks += 1;
-				// business hours: the server counts them (a night does not count); else every 5 minutes
-				if (this.business_hours || ticks % 10 === 0) this.refresh();
+				// business hours: the server counts them every minute (a night does not count); else every 5 minutes
+				if ((this.business_hours && ticks % 2 === 0) || ticks % 10 === 0) this.refresh();
 				else this.update_countdowns();
 			}, CM_TICK_MS);
 		});
