@@ -57,6 +57,17 @@ TARGETS = (
 )
 
 
+CUSTOMER = f"customer@{DOMAIN}"
+# the demo customer's complaints (status to reach): one being handled, one waiting for their survey, one closed
+CUSTOMER_TARGETS = ("Replied", "Close Requested", "Closed")
+LATE_DAYS = (0, 2, 3)  # days of last week on which a complaint is transferred and never acknowledged
+
+
+def load() -> None:
+	"""scripts/demo's command: the demo data, one line of output (bench execute prints a result)."""
+	make_demo_data()
+
+
 def make_demo_data(count: int = 50) -> dict:
 	set_money_format()  # also on a site whose demo data is already loaded
 	if frappe.db.exists("User", f"specialist@{DOMAIN}"):
@@ -73,17 +84,85 @@ def make_demo_data(count: int = 50) -> dict:
 	made = 0
 	for i, target in enumerate(plan):
 		received = start + timedelta(hours=i * 13 + rng.randint(0, 6), minutes=rng.randint(0, 59))
-		make_complaint(rng, people, target, received)
+		make_complaint(rng, people, target, min(received, now_datetime() - timedelta(hours=1)))
 		made += 1
+	made += len(make_late_complaints(rng, people))
+	made += len(make_customer_complaints(rng, people))
 	frappe.set_user("Administrator")
 	# a bench command, not a request: the demo data must persist
 	frappe.db.commit()  # nosemgrep
-	sweep = deadlines.run_sweep()  # the late ones get their penalty notices and escalations now
+	# the late ones get their penalty notices and escalations, dated as they fell
+	notices = sweep_history(start)
 	bulletin = weekly.make_penalty_bulletin()  # last week's draft bulletin, for the general manager to sign
 	# a bench command, not a request: the demo data must persist
 	frappe.db.commit()  # nosemgrep
-	print(f"Loaded {made} demo complaints; {sweep['notices']} penalty notices; bulletin {bulletin}.")
-	return {"complaints": made, "notices": sweep["notices"], "bulletin": bulletin}
+	print(f"Loaded {made} demo complaints; {notices} penalty notices; bulletin {bulletin}.")
+	return {"complaints": made, "notices": notices, "bulletin": bulletin}
+
+
+def make_late_complaints(rng: random.Random, people: dict) -> list[str]:
+	"""Complaints received last week, transferred and never acknowledged: their Transfer breaches fall inside last
+	week, so the penalty bulletin the general manager signs has content."""
+	week = datetime.combine(weekly.previous_week_start(), datetime.min.time())
+	return [
+		make_complaint(rng, people, "Transferred", week + timedelta(days=day, hours=10), story=STORIES[i])
+		for i, day in enumerate(LATE_DAYS)
+	]
+
+
+def make_customer_complaints(rng: random.Random, people: dict) -> list[str]:
+	"""The demo customer's complaints, in their /my-complaints (the contact address proved, as the mailed link
+	does: loop/portal_identity.py) with the department's replies shown to them."""
+	if not frappe.db.exists("User", CUSTOMER):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": CUSTOMER, "first_name": "Demo Customer", "user_type": "Website User",
+			 "send_welcome_email": 0, "new_password": PASSWORD}
+		)  # fmt: skip
+		user.flags.no_welcome_mail = True
+		user.insert(ignore_permissions=True)  # bench command run as Administrator
+	names = []
+	for i, target in enumerate(CUSTOMER_TARGETS):
+		received = now_datetime() - timedelta(days=6 - 2 * i, hours=3)
+		name = make_complaint(rng, people, target, received, story=STORIES[i], customer=CUSTOMER)
+		replies = frappe.get_all("Complaint Reply", filters={"parent": name}, pluck="name")
+		for reply in replies:
+			frappe.db.set_value("Complaint Reply", reply, "visible_to_customer", 1, update_modified=False)
+		names.append(name)
+	return names
+
+
+def sweep_history(start: datetime) -> int:
+	"""The deadline sweep as it would have run on the demo's past: once a day from `start`, then now; each
+	notice is issued on the day its deadline was missed. Returns the number of notices."""
+	notices, moment = 0, start.replace(hour=20, minute=0, second=0, microsecond=0)
+	while moment < now_datetime():
+		notices += deadlines.run_sweep(moment)["notices"]
+		moment += timedelta(days=1)
+	return notices + deadlines.run_sweep()["notices"]
+
+
+def logins() -> list[tuple[str, str]]:
+	"""(role, login) of every demo user, Administrator first; the password of all but Administrator: PASSWORD."""
+	rows = [("System Manager", "Administrator")]
+	for user in frappe.get_all(
+		"User", filters={"name": ("like", f"%@{DOMAIN}")}, pluck="name", order_by="name"
+	):
+		roles = frappe.get_roles(user)
+		if "System Manager" in roles:  # the setup wizard's administrator: every role
+			rows.append(("System Manager", user))
+			continue
+		roles = [r for r in roles if r.startswith("Complaint ")]
+		rows.append((", ".join(sorted(roles)) or "Customer (website)", user))
+	return sorted(rows, key=lambda row: (row[0] != "System Manager", row[0], row[1]))
+
+
+def print_logins() -> None:
+	"""The table of demo logins (scripts/demo prints it once the site answers)."""
+	rows = [("Role", "Login", "Password")]
+	rows += [(role, user, "admin" if user == "Administrator" else PASSWORD) for role, user in logins()]
+	widths = [max(len(row[i]) for row in rows) for i in range(3)]
+	for row in rows:
+		print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def complete_setup_wizard() -> None:
@@ -187,8 +266,15 @@ def at(moment: datetime):
 		yield
 
 
-def make_complaint(rng: random.Random, people: dict, target: str, received: datetime) -> str:
-	category, description, request = rng.choice(STORIES)
+def make_complaint(
+	rng: random.Random,
+	people: dict,
+	target: str,
+	received: datetime,
+	story: tuple | None = None,
+	customer: str | None = None,
+) -> str:
+	category, description, request = story or rng.choice(STORIES)
 	irrational = category == "Policy Misunderstanding"
 	grade = "Irrational" if irrational else rng.choice(("General", "General", "Medium", "Strong"))
 	department = rng.choice(DEPARTMENTS)
@@ -199,7 +285,7 @@ def make_complaint(rng: random.Random, people: dict, target: str, received: date
 		doc = frappe.get_doc(
 			{
 				"doctype": "Complaint",
-				"customer_name": rng.choice(CUSTOMERS),
+				"customer_name": "Demo Customer" if customer else rng.choice(CUSTOMERS),
 				"contact_phone": f"+86-138{rng.randint(10000000, 99999999)}",
 				"channel": channel,
 				"category": category,
@@ -210,8 +296,11 @@ def make_complaint(rng: random.Random, people: dict, target: str, received: date
 				"claim_amount": rng.choice((0, 0, 100, 500, 1500, 3000)),
 				"follow_up_mode": "Watch" if irrational else None,
 				"irrational_reason": "Expects more than the policy grants." if irrational else None,
+				"contact_email": customer,
 			}
 		).insert()
+	if customer:  # the address proved by its user (what following the mailed link sets)
+		frappe.db.set_value("Complaint", doc.name, "contact_verified_by", customer, update_modified=False)
 	if target == "Registered":
 		return doc.name
 	t = received + timedelta(hours=rng.uniform(0.2, 3))
