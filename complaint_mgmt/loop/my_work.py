@@ -13,7 +13,7 @@ from frappe import _
 from frappe.translate import print_language
 from frappe.utils import get_datetime, now_datetime, strip_html
 
-from complaint_mgmt.loop import adapters, inbox
+from complaint_mgmt.loop import adapters, desk, inbox
 from complaint_mgmt.procedure import clocks, rules
 from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.procedure import my_work as rules_my_work
@@ -52,6 +52,8 @@ COMPLAINT_FIELDS = (
 	*rules.STOP_FIELDS.values(),
 	*clocks.BREACH_FLAGS.values(),
 )
+# What the permission checks of the actions read besides (not returned).
+PERMISSION_FIELDS = ("owner", "first_replied_on", "status_before_pause")
 CLOCK_FIELDS = frozenset(
 	(*rules.DUE_FIELDS.values(), *rules.STOP_FIELDS.values(), *clocks.BREACH_FLAGS.values())
 )
@@ -83,10 +85,15 @@ def my_work() -> dict:
 				item = complaint_item(todo, complaint, now, counted)
 				item["description"] = task_in_language(item["description"], todo.reference_name, texts)
 				items.append(item)
-		elif frappe.has_permission(todo.reference_type, "read", doc=todo.reference_name):
+		elif readable(todo.reference_type, todo.reference_name):
 			items.append(document_item(todo, now))
 	items.sort(key=lambda item: item.pop("_key"))
 	return {"now": str(now), "business_hours": not calendar.is_wall_clock, "items": items}
+
+
+def readable(doctype: str, name: str) -> bool:
+	"""The document exists (a ToDo may outlive it) and the caller may read it."""
+	return bool(frappe.db.exists(doctype, name)) and frappe.has_permission(doctype, "read", doc=name)
 
 
 def readable_complaints(names: list[str]) -> dict[str, frappe._dict]:
@@ -94,7 +101,10 @@ def readable_complaints(names: list[str]) -> dict[str, frappe._dict]:
 	if not names:
 		return {}
 	rows = frappe.get_list(
-		"Complaint", filters={"name": ("in", list(set(names)))}, fields=list(COMPLAINT_FIELDS), limit=LIMIT
+		"Complaint",
+		filters={"name": ("in", list(set(names)))},
+		fields=list(dict.fromkeys((*COMPLAINT_FIELDS, *PERMISSION_FIELDS))),
+		limit=LIMIT,
 	)
 	return {row.name: row for row in rows}
 
@@ -149,7 +159,7 @@ def complaint_item(todo, complaint, now: datetime.datetime, counted) -> dict:
 			"clock": name,
 			"label": _(name),
 			"due": str(due),
-			"seconds": rules_my_work.signed_seconds(due, now, counted),
+			"seconds": desk.signed_seconds(due, now, counted),
 			"breached": bool(complaint.get(clocks.BREACH_FLAGS[name])),
 		}
 	return {
@@ -161,10 +171,22 @@ def complaint_item(todo, complaint, now: datetime.datetime, counted) -> dict:
 			"sla_label": _(complaint.sla_status) if complaint.sla_status else "",
 		},
 		"clock": clock,
-		"actions": [{"action": a, "label": _(a)} for a in rules_my_work.step_actions(complaint.status)],
+		"actions": [{"action": a, "label": _(a)} for a in actions_for(complaint)],
 		"approver_roles": approver_roles(complaint),
 		"_key": rules_my_work.urgency_key(due, now, breached, todo.priority, todo.creation),
 	}
+
+
+def actions_for(complaint) -> list[str]:
+	"""The step's actions the server accepts from the caller now (the form's Actions menu asks the same)."""
+	offered = rules_my_work.step_actions(complaint.status)
+	if not offered:
+		return []
+	# the checks read the complaint's fields (status, department, compensation), not its child tables: a
+	# document made from the row read above spares loading each complaint again
+	row = {f: complaint.get(f) for f in (*COMPLAINT_FIELDS, *PERMISSION_FIELDS)}
+	accepted = desk.accepted_actions(frappe.get_doc({"doctype": "Complaint", **row}))
+	return [action for action in offered if action in accepted]
 
 
 def approver_roles(complaint) -> list[str]:

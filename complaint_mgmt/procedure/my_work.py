@@ -1,5 +1,5 @@
 """What the "My work" page shows of a user's open ToDos, pure Python: the actions of the step each ToDo stands
-for, the signed time to its deadline and the order by urgency.
+for and the order by urgency (the signed time to a deadline is the form's: ``loop.desk.signed_seconds``).
 
 ``complaint_mgmt.loop.my_work`` reads the user's ToDos and complaints and hands them to these rules.
 """
@@ -7,7 +7,6 @@ for, the signed time to its deadline and the order by urgency.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 from complaint_mgmt.procedure import transitions
 from complaint_mgmt.procedure.inbox import HIGH, next_step
@@ -34,20 +33,6 @@ def step_actions(status: str | None) -> list[str]:
 		return []
 	allowed = set(transitions.allowed_actions(status))
 	return [action for action in STEP_ACTIONS.get(step.task, ()) if action in allowed]
-
-
-def signed_seconds(
-	due: datetime.datetime,
-	now: datetime.datetime,
-	hours_between: Callable[[datetime.datetime, datetime.datetime], float] | None = None,
-) -> float:
-	"""Seconds from `now` to `due`, negative once past, counted by `hours_between` (business hours; None: wall
-	clock)."""
-	overdue = due < now
-	start, end = (due, now) if overdue else (now, due)
-	hours = hours_between(start, end) if hours_between else (end - start).total_seconds() / 3600
-	seconds = round(hours * 3600, 3)
-	return -seconds if overdue else seconds
 
 
 def urgency_key(

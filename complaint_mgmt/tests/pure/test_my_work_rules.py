@@ -1,4 +1,4 @@
-"""My work: the actions of each step, the signed time to a deadline and the order by urgency
+"""My work: the actions of each step and the order by urgency
 (complaint_mgmt.procedure.my_work, no Frappe)."""
 
 from datetime import datetime, timedelta
@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from complaint_mgmt.procedure import my_work, transitions
-from complaint_mgmt.procedure.calendar_hours import Calendar, parse_windows
 
 NOW = datetime(2026, 11, 23, 10, 0)  # a Monday
 
@@ -33,22 +32,6 @@ def test_each_step_offers_its_own_actions(status, actions):
 def test_every_offered_action_is_allowed_by_the_order_of_steps():
 	for status in transitions.STATUSES:
 		assert set(my_work.step_actions(status)) <= set(transitions.allowed_actions(status))
-
-
-def test_signed_seconds_wall_clock():
-	assert my_work.signed_seconds(NOW + timedelta(hours=2, minutes=15), NOW) == 8100
-	assert my_work.signed_seconds(NOW - timedelta(days=1, hours=3), NOW) == -97200
-
-
-def test_signed_seconds_in_business_hours():
-	calendar = Calendar(
-		windows=parse_windows([(d, "09:00", "17:00") for d in range(5)]), holidays=frozenset()
-	)
-	friday_16 = datetime(2026, 11, 27, 16, 0)
-	monday_10 = datetime(2026, 11, 30, 10, 0)
-	# one hour on Friday and one on Monday: the weekend does not count
-	assert my_work.signed_seconds(monday_10, friday_16, calendar.hours_between) == 7200
-	assert my_work.signed_seconds(friday_16, monday_10, calendar.hours_between) == -7200
 
 
 def test_urgency_overdue_first_then_earliest_deadline_then_undated():

@@ -120,6 +120,17 @@ def test_an_action_taken_from_my_work_moves_the_complaint_on(people):
 	assert [a["action"] for a in item["actions"]] == ["Approve Close", "Reject Closure"]
 	assert item["approver_roles"]  # the approve dialog names who approves
 	assert item["clock"] is None  # no clock runs while the closure waits for approval
+	# a task on it handed to the department's handler offers nothing the server would refuse him
+	frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": HANDLER,
+			"reference_type": "Complaint",
+			"reference_name": name,
+			"description": "Look at the closure",
+		}
+	).insert(ignore_permissions=True)  # test setup: a ToDo Frappe would let anyone assign
+	assert next(i for i in work(HANDLER) if i["reference_name"] == name)["actions"] == []
 	call(MGR, api.approve_close, name)
 	assert name not in names(work(MGR))
 	assert frappe.db.get_value("Complaint", name, "status") == "Closed"
@@ -149,3 +160,13 @@ def test_the_general_managers_bulletin_is_in_his_work(people):
 	assert item["actions"] == [] and item["complaint"] is None
 	# the handler holds no bulletin
 	assert bulletin not in names(work(HANDLER))
+
+
+def test_a_todo_outliving_its_document_is_left_out(people):
+	bulletin = make_penalty_bulletin(previous_week_start(now_datetime().date()))
+	assert bulletin in names(work(GM))
+	# gone without its hooks (a restore, a clean-up): the general manager's ToDo stays behind
+	frappe.db.delete("Complaint Penalty Bulletin Item", {"parent": bulletin})
+	frappe.db.delete("Complaint Penalty Bulletin", bulletin)
+	assert frappe.db.exists("ToDo", {"reference_name": bulletin, "allocated_to": GM, "status": "Open"})
+	assert bulletin not in names(work(GM))
