@@ -123,10 +123,10 @@ class Network:
 				left.append(f"namespace {self.ns(host)}")
 			ip("link", "del", self.veth(host), check=False)  # normally gone with its peer
 		self.hosts = []
-		if self.slot is not None:
+		if self.slot is not None and ip("link", "show", self.bridge, check=False).returncode == 0:
 			if ip("link", "del", self.bridge, check=False).returncode:
 				left.append(f"bridge {self.bridge}")
-			self.slot = None
+		self.slot = None
 		return left
 
 
