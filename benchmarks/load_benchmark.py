@@ -150,6 +150,57 @@ class Sweeper:
 			frappe.destroy()
 
 
+def cpu_figures(cpu: list) -> dict:
+	"""Server CPU per request (ops/request_cpu.py's header): mean and p50 per endpoint, and per kind."""
+	by_endpoint: dict[str, list[float]] = {}
+	by_kind: dict[str, list[float]] = {}
+	for kind, endpoint, ms in cpu:
+		by_endpoint.setdefault(endpoint, []).append(ms)
+		by_kind.setdefault(kind, []).append(ms)
+
+	def stats(values: list[float]) -> dict:
+		return {
+			"requests": len(values),
+			"mean_ms": round(sum(values) / len(values), 1),
+			"p50_ms": round(percentile(values, 50), 1),
+		}
+
+	return {
+		"action_cpu_ms": round(sum(by_kind["action"]) / len(by_kind["action"]), 1)
+		if by_kind.get("action")
+		else None,
+		"read_cpu_ms": round(sum(by_kind["read"]) / len(by_kind["read"]), 1) if by_kind.get("read") else None,
+		"cpu_by_endpoint": {name: stats(values) for name, values in sorted(by_endpoint.items())},
+	}
+
+
+class CpuProbe:
+	"""Sets ``complaint_mgmt_cpu_probe`` in the site's config for the run (every server of the site reads it per
+	request) and removes it afterwards, unless it was set before."""
+
+	def __init__(self, enabled: bool = True):
+		self.enabled, self.was_set = enabled, False
+
+	def __enter__(self) -> "CpuProbe":
+		import frappe
+		from frappe.installer import update_site_config
+
+		from complaint_mgmt.ops.request_cpu import FLAG
+
+		self.was_set = bool(frappe.get_site_config().get(FLAG))
+		if self.enabled and not self.was_set:
+			update_site_config(FLAG, 1)
+		return self
+
+	def __exit__(self, *exc) -> None:
+		from frappe.installer import update_site_config
+
+		from complaint_mgmt.ops.request_cpu import FLAG
+
+		if self.enabled and not self.was_set:
+			update_site_config(FLAG, "None")
+
+
 def summarize(samples: list, duration: float) -> dict:
 	reads = [ms for kind, _e, ms, outcome in samples if kind == "read" and outcome != "error"]
 	actions = [ms for kind, _e, ms, outcome in samples if kind == "action" and outcome != "error"]
@@ -217,9 +268,10 @@ def main(argv=None) -> dict:
 		out["load_start"] = str(now_datetime())
 		since = now_datetime()  # full precision: the last seeded step may be in the same second
 		sweeper.start()
-		started = time.monotonic()
-		results = runner.run()
-		elapsed = time.monotonic() - started
+		with CpuProbe():
+			started = time.monotonic()
+			results = runner.run()
+			elapsed = time.monotonic() - started
 		sweeper.finish()
 		out["sweeps"] = {"runs": sweeper.runs, **sweeper.totals, "failures": sweeper.failures[:5]}
 		if server:
@@ -244,8 +296,11 @@ def main(argv=None) -> dict:
 		out["unmatched_details"] = unmatched[:10]
 		out["isolation_details"] = results.violations[:10]
 		out["endpoints"] = summary.pop("endpoints")
+		cpu = cpu_figures(results.cpu)
+		out["cpu_by_endpoint"] = cpu.pop("cpu_by_endpoint")
 		figures = {
 			**summary,
+			**cpu,
 			"duplicates": len(dup_notices) + len(dup_steps),
 			"unmatched_steps": len(unmatched),
 			"isolation_violations": len(results.violations),

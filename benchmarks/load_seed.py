@@ -254,8 +254,7 @@ def _cleanup(prefix: str) -> dict:
 		for child in ("Complaint Department Member", "Complaint Department Receiver"):
 			frappe.db.delete(child, {"parenttype": "Complaint Department", "parent": ("in", depts)})
 		frappe.db.delete("Complaint Department", {"name": ("in", depts)})
-	for user in users:
-		frappe.delete_doc("User", user, ignore_permissions=True, force=True, delete_permanently=True)
+	delete_users(users)
 	if users:
 		for doctype, column in (
 			("Activity Log", "user"),
@@ -272,6 +271,35 @@ def _cleanup(prefix: str) -> dict:
 	frappe.cache.delete_value("complaint_mgmt:user_departments")
 	frappe.clear_cache()
 	return {"complaints": len(names), "departments": len(depts), "users": len(users)}
+
+
+def delete_users(users: list[str]) -> None:
+	"""Delete the run's users, also on a site whose only System Manager is Administrator.
+
+	Frappe's User.on_trash refuses to delete *any* user while no enabled System Manager other than
+	Administrator and the user itself exists (``a_system_manager_should_exist``: Administrator is not
+	counted), so on a fresh site no user could go. The run's users never hold the System Manager role, so
+	deleting them cannot remove the last one: for them that check is lifted, the rest of Frappe's on_trash (the
+	user's ToDos, shares, notification settings, sessions...) and on_change run as in ``frappe.delete_doc``,
+	which then deletes the rows. A user who does hold the role goes through Frappe's own path, check included.
+	"""
+	for user in users:
+		doc = frappe.get_doc("User", user)
+		if any(row.role == "System Manager" for row in doc.roles):
+			frappe.delete_doc("User", user, ignore_permissions=True, force=True, delete_permanently=True)
+			continue
+		doc.a_system_manager_should_exist = lambda: None  # this user is no System Manager (see above)
+		doc.run_method("on_trash")
+		doc.flags.in_delete = True
+		doc.run_method("on_change")
+		frappe.delete_doc(
+			"User",
+			user,
+			ignore_permissions=True,  # benchmark clean-up, run as Administrator
+			force=True,
+			delete_permanently=True,
+			ignore_on_trash=True,  # run just above, on this document
+		)
 
 
 def left_behind(prefix: str) -> int:

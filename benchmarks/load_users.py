@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 import requests
 
 TIMEOUT = 60
+CPU_HEADER = "X-Complaint-CPU-Ms"  # complaint_mgmt/ops/request_cpu.py (site config complaint_mgmt_cpu_probe)
 ACTIONABLE = ("Transferred", "Acknowledged", "Replied")
 # the app's six script reports (benchmarks/replica_steps.py runs them too)
 REPORTS = (
@@ -50,6 +51,7 @@ GOOD_ACTION = "Check every part against the drawing at goods receipt"
 @dataclass
 class Results:
 	samples: list = field(default_factory=list)  # (kind, endpoint, ms, outcome)
+	cpu: list = field(default_factory=list)  # (kind, endpoint, server CPU ms): ops/request_cpu.py's header
 	successes: Counter = field(default_factory=Counter)  # (complaint, step action) -> confirmed requests
 	tokens: list = field(default_factory=list)  # unique texts sent with replies and transfers
 	violations: list = field(default_factory=list)  # isolation: what a handler saw of another department
@@ -147,6 +149,7 @@ class SimUser(threading.Thread):
 			self._sample(kind, endpoint, start, "error")
 			self.r.problem(f"{self.user} {endpoint}: {exc!r}")
 			return None
+		self._cpu(kind, endpoint, start, resp.headers.get(CPU_HEADER))
 		try:
 			body = resp.json()
 		except ValueError:
@@ -164,6 +167,13 @@ class SimUser(threading.Thread):
 		self._sample(kind, endpoint, start, "error")
 		self.r.problem(f"{self.user} {endpoint}: HTTP {resp.status_code} {exc_type} {reason[:300]}")
 		return None
+
+	def _cpu(self, kind: str, endpoint: str, start: float, value: str | None) -> None:
+		"""The server's CPU for the request (timed requests only; none without the probe)."""
+		sent = time.monotonic() - (time.perf_counter() - start)
+		if value is not None and sent >= self.runner.measure_from:
+			with self.r.lock:
+				self.r.cpu.append((kind, endpoint, float(value)))
 
 	def _sample(self, kind: str, endpoint: str, start: float, outcome: str) -> None:
 		elapsed_ms = (time.perf_counter() - start) * 1000

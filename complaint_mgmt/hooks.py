@@ -88,6 +88,9 @@ after_request = [
 	"complaint_mgmt.security.argument_errors.answer_argument_errors",
 	# what Frappe's traceback switch does not reach (an error before the hooks, errprint, messages)
 	"complaint_mgmt.security.tracebacks.strip_tracebacks",
+	# last: with complaint_mgmt_cpu_probe in the site's config, the request's server CPU in a response header
+	# (the load benchmarks' CPU per request type; ops/request_cpu.py)
+	"complaint_mgmt.ops.request_cpu.add_cpu_header",
 ]
 
 doc_events = {
