@@ -8,6 +8,7 @@ from pathlib import Path
 
 import frappe
 import pytest
+from frappe.desk.desktop import get_desktop_page
 from frappe.utils import add_days, now_datetime, today
 
 from complaint_mgmt.outputs import execution, gm_overview, weekly
@@ -377,3 +378,16 @@ def test_the_workspace_charts_speak_the_readers_language(world):
 	assert chinese["datasets"][0]["values"] == english["datasets"][0]["values"]
 	trend = chart_in("zh", "Weekly Complaint Trend")
 	assert trend["datasets"][0]["name"] == zh["Weekly Complaint Trend"]
+
+
+def test_the_workspace_offers_the_gm_screen_to_the_gm_only(world):
+	"""A shortcut of the Complaints workspace; Frappe shows a Page shortcut to the page's roles only."""
+
+	def shortcuts(user: str) -> set[str]:
+		frappe.set_user(user)
+		page = get_desktop_page(frappe.as_json({"name": "Complaints", "title": "Complaints"}))
+		return {item.get("link_to") for item in page["shortcuts"]["items"]}
+
+	assert "gm-overview" in shortcuts(GM)
+	for user in (HANDLER, EXECUTOR, MANAGER):
+		assert "gm-overview" not in shortcuts(user)
