@@ -315,6 +315,22 @@ def _backup_files(output: str) -> dict:
 	return files
 
 
+def _new_site_config(c, site: str) -> None:
+	"""What `bench new-site --no-mariadb-socket` prepares for a site on a database host: its folder and config
+	(database name, password) and its database user for connections from any host. Frappe's `restore` onto a
+	site that does not exist refuses ("does not exist"), and creates the user for 'localhost' only, which the
+	other hosts cannot use; it keeps this config and this user (it drops and creates only 'user'@'localhost')."""
+	name, password = f"_r{uuid.uuid4().hex[:14]}", uuid.uuid4().hex
+	(c.sites / site).mkdir()
+	config = {"db_name": name, "db_password": password, "db_type": "mariadb"}
+	(c.sites / site / "site_config.json").write_text(json.dumps(config, indent=1))
+	c.sql(
+		"db1",
+		f"CREATE USER '{name}'@'%' IDENTIFIED BY '{password}'; "
+		f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{name}'@'%'; FLUSH PRIVILEGES",
+	)
+
+
 def drill_backup_restore(c, breaches: int = 3000, timeout: float = 1800) -> dict:
 	"""Drill 6: `bench backup --with-files` while the sweep issues notices, restored onto a fresh site: the
 	tables the sweep does not write have the primary's counts, the restored state is consistent (invariants),
@@ -333,6 +349,7 @@ def drill_backup_restore(c, breaches: int = 3000, timeout: float = 1800) -> dict
 	wait_done(c, prefix, breaches, timeout)
 	primary = site_call(c, "counts")
 	restored = f"restored-{uuid.uuid4().hex[:6]}.localhost"
+	_new_site_config(c, restored)
 	t0 = time.monotonic()
 	c.frappe(
 		"--site", restored, "restore", files["Database"],
