@@ -46,6 +46,8 @@ def before_uninstall() -> None:
 	for doctype in ("Custom Field", "Property Setter"):
 		frappe.db.delete(doctype, {"dt" if doctype == "Custom Field" else "doc_type": ("in", APP_DOCTYPES)})
 	frappe.db.delete("Singles", {"doctype": "Complaint Settings"})
+	# the complaint list's saved views (setup/saved_views.py) and any saved filter of the app's lists
+	frappe.db.delete("List Filter", {"reference_doctype": ("in", APP_DOCTYPES)})
 	# customers' intake (intake.py): the portal menu entry and mail accounts appending to complaints
 	frappe.db.delete("Portal Menu Item", {"route": "/my-complaints"})
 	for doctype in ("Email Account", "IMAP Folder"):
