@@ -4,16 +4,20 @@ deadline; done steps' ToDos close. The penalty bulletin waits in the general man
 then in the executors' until every notice of its week is executed.
 
 ToDos are written directly (not through ``assign_to.add``): that would share the document with the user,
-which the department rule forbids for people outside the department (``permissions.validate_share``).
+which the department rule forbids for people outside the department (``permissions.validate_share``). They are
+Frappe's ToDos with Frappe's timeline comments ("X assigned Y: ...", "Assignment of Y removed by X"), written as
+``InboxToDo``, which adds the comment without loading the whole document first. The inbox replaces Frappe's
+Workflow Action rows for the Complaint (loop/workflow_actions.py).
 """
 
 import frappe
 from frappe import _
+from frappe.desk.doctype.todo.todo import ToDo
 from frappe.translate import print_language
 from frappe.utils import add_days, flt, get_datetime, now_datetime
 from frappe.utils.user import get_users_with_role
 
-from complaint_mgmt.loop import adapters
+from complaint_mgmt.loop import adapters, workflow_actions
 from complaint_mgmt.loop.notify import notify
 from complaint_mgmt.procedure import authority, calendar_hours, clocks, rules
 from complaint_mgmt.procedure import inbox as inbox_rules
@@ -22,6 +26,34 @@ BULLETIN = "Complaint Penalty Bulletin"
 NOTICE = "Complaint Penalty Notice"
 SIGNER_ROLE = "Complaint Bulletin Approver"
 EXECUTOR_ROLE = "Complaint Penalty Executor"
+# the Complaint's pending steps are this inbox's ToDos, not Frappe's Workflow Action rows
+workflow_actions.install()
+
+
+class InboxToDo(ToDo):
+	"""Frappe's ToDo (same validation, ``_assign`` on the document, timeline comments), except that its
+	assignment comment is inserted directly: Frappe loads the whole referenced document (a complaint with all
+	its child tables) only to call its ``add_comment``, which inserts exactly this Comment, twice per step (the
+	new holder's ToDo, the closed one's). Its links are not looked up again: the holder is an enabled user the
+	inbox has just selected, the reference the document being saved in the same transaction."""
+
+	def __init__(self, *args, **kwargs):
+		super().__init__(*args, **kwargs)
+		self.flags.ignore_links = True
+
+	def add_assign_comment(self, text, comment_type):
+		if not (self.reference_type and self.reference_name):
+			return
+		frappe.get_doc(
+			{
+				"doctype": "Comment",
+				"comment_type": comment_type,
+				"comment_email": frappe.session.user,
+				"reference_doctype": self.reference_type,
+				"reference_name": self.reference_name,
+				"content": text or comment_type,
+			}
+		).insert(ignore_permissions=True)  # as Frappe's Document.add_comment: part of the step being taken
 
 
 def task_text(task: str, name: str) -> str:
@@ -206,7 +238,7 @@ def open_todos(doctype: str, name: str) -> list:
 
 
 def add_todo(doctype: str, name: str, user: str, text: str, values: dict) -> None:
-	todo = frappe.get_doc(
+	todo = InboxToDo(
 		{
 			"doctype": "ToDo",
 			"allocated_to": user,
@@ -228,7 +260,7 @@ def update_todo(todo, values: dict) -> None:
 
 
 def set_todo_status(name: str, status: str) -> None:
-	todo = frappe.get_doc("ToDo", name)
+	todo = InboxToDo("ToDo", name)
 	todo.status = status
 	# closing the inbox entry is part of the step the caller was allowed to take
 	todo.save(ignore_permissions=True)

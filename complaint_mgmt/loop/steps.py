@@ -48,17 +48,14 @@ def retry_on_deadlock(action):
 def load(name: str, ptype: str = "write"):
 	"""The complaint, after checking the calling user's `ptype` permission (department isolation included). One
 	the user may not read is answered exactly like one that does not exist: no name oracle."""
-	if not (
-		isinstance(name, str)
-		and name
-		and frappe.db.exists("Complaint", name)
-		and frappe.has_permission("Complaint", "read", doc=name)
-	):
+	doc = None
+	if isinstance(name, str) and name and frappe.db.exists("Complaint", name):
+		doc = frappe.get_doc("Complaint", name)  # loaded once: the permission checks read this document
+	if not (doc and frappe.has_permission("Complaint", "read", doc=doc)):
 		frappe.flags.has_permission_check_logs = []
 		raise_permission(
 			_("You may not read or change this {0}, or it does not exist.").format(_("Complaint"))
 		)
-	doc = frappe.get_doc("Complaint", name)
 	doc.check_permission(ptype)
 	return doc
 
