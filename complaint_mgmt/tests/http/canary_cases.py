@@ -27,7 +27,13 @@ META_DOCTYPES = ("Complaint", "Complaint Step", "ToDo")
 RECORDS = ("Complaint", "Complaint Transfer Record", "Complaint Penalty Notice")
 SCOPE = {
 	"handler_a": tg.PROTECTED,
-	"deptmgr_a": (*RECORDS, "Complaint Step", "Complaint Action Review", "Complaint Penalty Appeal"),
+	"deptmgr_a": (
+		*RECORDS,
+		"Complaint Step",
+		"Complaint Action Review",
+		"Complaint Penalty Appeal",
+		"Complaint Survey",
+	),
 	# the contact fields: on the complaint, through the records' link columns, in the Version of a phone change
 	"approver": RECORDS,
 	"executor": (*RECORDS, "Version"),

@@ -23,6 +23,7 @@ APP_DOCTYPES = (
 	"Complaint Pause",
 	"Complaint Action Review",  # issue 18 §3: B's review carries its root cause (seed.B_REVIEW_CAUSE)
 	"Complaint Penalty Appeal",  # issue 18 §2: B's appeal carries its reason (seed.B_APPEAL)
+	"Complaint Survey",  # issue 19 §10: B's customer's survey carries its comment (seed.B_SURVEY)
 )
 CHILD_FIELDS = {  # child doctype -> the parent's table field
 	"Complaint Reply": "replies",
@@ -65,6 +66,7 @@ CANARY_FILTER = {
 	"Complaint Pause": ("reason", "like", "%Bpause-ZQX%", "%Bnope-NOTHING%"),
 	"Complaint Action Review": ("root_cause", "like", "%Brcause-ZQX%", "%Bnope-NOTHING%"),
 	"Complaint Penalty Appeal": ("reason", "like", "%Bappeal-ZQX%", "%Bnope-NOTHING%"),
+	"Complaint Survey": ("comment", "like", "%Bsurvey-ZQX%", "%Bnope-NOTHING%"),
 	"Communication": ("content", "like", "%Bcomm-ZQX%", "%Bnope-NOTHING%"),
 	"File": ("file_name", "like", "%bfile-zqx%", "%bnope-nothing%"),
 }
@@ -78,6 +80,7 @@ EXTRA_B_MARKERS = {
 	"B transfer note": "Btnote-ZQX",
 	"B review cause": "Brcause-ZQX",
 	"B appeal reason": "Bappeal-ZQX",
+	"B survey comment": "Bsurvey-ZQX",
 }
 HACKED = "hacked-ZQX"
 PLANTED = "planted-ZQX"
@@ -116,12 +119,14 @@ class Targets:
 			"Complaint Penalty Notice": [seed.b_notice],
 			"Complaint Action Review": [seed.b_review],
 			"Complaint Penalty Appeal": [seed.b_appeal],
+			"Complaint Survey": [seed.b_survey],
 		}
 		t.names["Complaint"] = seed.b_open
 		t.names["Complaint Transfer Record"] = seed.b_records[0]
 		t.names["Complaint Penalty Notice"] = seed.b_notice
 		t.names["Complaint Action Review"] = seed.b_review
 		t.names["Complaint Penalty Appeal"] = seed.b_appeal
+		t.names["Complaint Survey"] = seed.b_survey
 		for child in CHILD_FIELDS:
 			rows = frappe.get_all(child, {"parent": seed.b_open, "parenttype": "Complaint"}, pluck="name")
 			t.names[child] = rows[0] if rows else "nope-zqx"

@@ -45,6 +45,7 @@ B_REPLY, B_DESC, B_FILE, B_COMM = "Breply-ZQX secret", "Bdesc-ZQX the B product"
 B_PAUSE, B_ESCALATION = "Bpause-ZQX customer away", "Besc-ZQX escalated"
 A_APPEAL, B_APPEAL = "Aappeal-ZQX the deadline was wrong", "Bappeal-ZQX the customer hid"  # appeal reasons
 B_REVIEW_CAUSE = "Brcause-ZQX the B supplier's seals"  # root cause on B's corrective-action review
+B_SURVEY = "Bsurvey-ZQX the B customer is unhappy"  # comment of B's customer's satisfaction survey
 B_TRANSFER_NOTE = "Btnote-ZQX call the plant first"  # on B's transfer record and its transfer step (canaries)
 GOOD_ACTION = "Check every part against the drawing at goods receipt"
 # The penalty notices are dated in a fixed past week (the bulletin of that week is this tier's own).
@@ -223,6 +224,27 @@ def action_review(complaint: str, dept: str, root_cause: str | None = None) -> s
 	return doc.name
 
 
+def answered_survey(complaint: str, dept: str, comment: str) -> str:
+	"""A satisfaction survey as the customer's answer leaves it (loop/survey.py; what is probed is who sees it)."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Complaint Survey",
+			"complaint": complaint,
+			"department": dept,
+			"category": "Product Quality",
+			"status": "Answered",
+			"sent_on": now_datetime(),
+			"expires_on": now_datetime(),
+			"answered_on": now_datetime(),
+			"satisfied": 0,
+			"score": 2,
+			"comment": comment,
+		}
+	)
+	doc.insert(ignore_permissions=True)  # written as the survey's answer writes it
+	return doc.name
+
+
 def private_file(complaint: str) -> frappe._dict:
 	doc = frappe.get_doc(
 		{
@@ -318,6 +340,7 @@ def _seed() -> frappe._dict:
 	s.a_appeal = appeal(s.a_notice, A_APPEAL, user("deptmgr_a"))
 	s.a_review = action_review(s.a_closed, DEPT_A)
 	s.b_review = action_review(s.b_open, DEPT_B, B_REVIEW_CAUSE)
+	s.b_survey = answered_survey(s.b_open, DEPT_B, B_SURVEY)
 	s.b_file = private_file(s.b_open)
 	s.b_comm = communication(s.b_open)
 	s.b_records = frappe.get_all("Complaint Transfer Record", {"complaint": s.b_open}, pluck="name")
