@@ -90,7 +90,8 @@ def invalid_message() -> str:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-@rate_limit(limit=30, seconds=60 * 60)
+# per survey and address: a customer's retries are few, and one survey's guesses cannot use up another's
+@rate_limit(key="survey", limit=10, seconds=60 * 60)
 def answer(survey: str, key: str, satisfied: str, score: str, comment: str | None = None) -> dict:
 	"""The customer's answer through the survey link (no login): the return visit by the customer."""
 	steps.texts(survey=survey, key=key, satisfied=satisfied, score=score, comment=comment)

@@ -72,6 +72,9 @@ def test_whose_turn_is_named_for_another_reader_en_zh(desk, english):
 	expect(turn).to_have_text(
 		re.compile(rf"^待 {DEPT_A} 的 {re.escape(receiver)} 签收 · 剩余 \d+ 小时( \d+ 分钟)?$")
 	)
+	# Frappe's own strings of the form that Frappe leaves in English get the app's translation
+	expect(desk.page.locator(".form-sidebar .created-by")).to_contain_text("您创建了此文档")
+	expect(desk.page.locator(".form-sidebar .modified-by")).to_contain_text("您最后编辑了此文档")
 	desk.screenshot("whose_turn_zh")
 
 
@@ -140,7 +143,9 @@ def test_a_tier_approver_is_offered_what_the_server_accepts_without_a_toast(desk
 	assert not {"Approve Close", "Reject Closure"} & set(desk.action_labels())
 
 
-def test_escape_on_a_refusal_keeps_the_dialog_and_the_text(desk):
+@pytest.mark.parametrize("focus", ["message", "dialog"])
+def test_escape_on_a_refusal_keeps_the_dialog_and_the_text(desk, focus):
+	"""Esc closes the refusal only, wherever the focus is (the message, or the dialog's field behind it)."""
 	name = transferred(desk)
 	seeding.as_user("handler_a", api.acknowledge, name)
 	seeding.as_user("handler_a", api.reply, name, "Checking" + MARK)
@@ -155,6 +160,12 @@ def test_escape_on_a_refusal_keeps_the_dialog_and_the_text(desk):
 	desk.dialog_primary()
 	message = desk.page.locator(".modal.show.msgprint-dialog, .modal.show:has(.msgprint)").last
 	expect(message).to_be_visible()
+	desk.page.wait_for_function("() => window.cur_dialog && cur_dialog.$wrapper.find('.msgprint').length")
+	if focus == "dialog":
+		desk.page.evaluate(
+			"""() => frappe.ui.open_dialogs.find((d) => d.fields_dict && d.fields_dict.corrective_action)
+				.fields_dict.corrective_action.$input[0].focus()"""
+		)
 	desk.page.keyboard.press("Escape")
 	expect(message).to_be_hidden()
 	desk.page.wait_for_timeout(500)

@@ -211,22 +211,24 @@ complaint_mgmt.run_action = function (frm, action) {
 	dialog.show();
 };
 
-// Esc on a message shown above the dialog (the server's refusal) closes the message only: Frappe's Esc handler
-// would cancel the dialog behind it too, and with it what was typed.
+// Esc on a message shown above the dialog (the server's refusal) closes the message only: left to Frappe and
+// Bootstrap, the same key could close the dialog behind it (whichever modal has the focus), and with it what was
+// typed. The key is caught first (window, capture phase) and spent on the message.
 complaint_mgmt.keep_on_escape = function (dialog) {
-	const cancel = dialog.cancel.bind(dialog);
-	let for_the_message = false;
 	const on_key = (e) => {
 		if (e.key !== "Escape" || !dialog.display) return;
-		if ($(".modal.show").not(dialog.$wrapper).length) {
-			for_the_message = true;
-			setTimeout(() => (for_the_message = false), 500);
-		}
+		const $message = $(".modal.show").not(dialog.$wrapper).last();
+		if (!$message.length) return;
+		e.preventDefault();
+		e.stopImmediatePropagation();
+		// a message still fading in ignores "hide": it is hidden once shown
+		const modal = $message.data("bs.modal");
+		if (modal && modal._isTransitioning) $message.one("shown.bs.modal", () => $message.modal("hide"));
+		else $message.modal("hide");
 	};
-	document.addEventListener("keydown", on_key, true);
-	dialog.cancel = () => (for_the_message ? undefined : cancel());
+	window.addEventListener("keydown", on_key, true);
 	dialog.$wrapper.on("hidden.bs.modal", () => {
-		if (!dialog.display) document.removeEventListener("keydown", on_key, true);
+		if (!dialog.display) window.removeEventListener("keydown", on_key, true);
 	});
 };
 
