@@ -52,6 +52,9 @@ link_app() {
 	fi
 	grep -qx "$APP" "$BENCH/sites/apps.txt" || printf '\n%s\n' "$APP" >>"$BENCH/sites/apps.txt"
 	sed -i '/^$/d' "$BENCH/sites/apps.txt"
+	# the app's /assets (public/js/durations.js on every desk page): the link `bench build` makes for an app
+	mkdir -p "$BENCH/sites/assets"
+	ln -sfn "$target/$APP/public" "$BENCH/sites/assets/$APP"
 }
 
 # The MariaDB admin user Frappe creates and drops sites with (its password: "root_password", same file).
