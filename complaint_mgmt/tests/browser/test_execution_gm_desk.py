@@ -85,12 +85,20 @@ def finance(data, site):
 	drop_bulletins()
 
 
+def shown(desk) -> None:
+	"""Until the dialog has faded in (for the screenshot)."""
+	desk.page.wait_for_function(
+		"() => Array.from(document.querySelectorAll('.modal.show')).some((m) => getComputedStyle(m).opacity === '1')"
+	)
+
+
 def test_mark_executed_asks_first_and_is_undone_with_a_reason(desk, finance):
 	desk.login("executor")
 	desk.open_form("complaint-penalty-notice", finance.single)
 	desk.button("Mark Executed").click()
 	question = desk.dialog()
 	expect(question).to_contain_text(f"Mark penalty notice {finance.single} of {seeding.DEPT_A}")
+	shown(desk)
 	desk.screenshot("notice-mark-executed-confirm-en")
 	desk.confirm()
 	desk.wait_doc("executed", 1)
@@ -99,6 +107,7 @@ def test_mark_executed_asks_first_and_is_undone_with_a_reason(desk, finance):
 	desk.button("Undo Execution").click()
 	desk.dialog()
 	desk.fill("reason", UNDO_REASON, scope=DIALOG)
+	shown(desk)
 	desk.screenshot("notice-undo-execution-en")
 	desk.dialog_primary()
 	desk.wait_doc("executed", 0)
