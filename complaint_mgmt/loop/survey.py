@@ -92,6 +92,7 @@ def invalid_message() -> str:
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 # per survey and address: a customer's retries are few, and one survey's guesses cannot use up another's
 @rate_limit(key="survey", limit=10, seconds=60 * 60)
+@steps.retry_on_deadlock  # like every action of the procedure: the save may lose a deadlock with a job
 def answer(survey: str, key: str, satisfied: str, score: str, comment: str | None = None) -> dict:
 	"""The customer's answer through the survey link (no login): the return visit by the customer."""
 	steps.texts(survey=survey, key=key, satisfied=satisfied, score=score, comment=comment)

@@ -27,7 +27,7 @@ COMPLAINT_FIELDS = (
 )
 # the dates the customer sees, in plain words (field, label): no internal step, department or person
 CUSTOMER_DATES = (
-	("received_on", _lt("Received")),
+	("received_on", _lt("Received On")),
 	("acknowledged_on", _lt("Taken in hand")),
 	("first_replied_on", _lt("First answer")),
 	("close_requested_on", _lt("Solution proposed")),
