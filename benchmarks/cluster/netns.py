@@ -87,6 +87,17 @@ class Network:
 		ip("-n", ns, "link", "set", "lo", "up")
 		ip("-n", ns, "route", "add", "default", "via", self.gateway)
 
+	def sysctl(self, host: str, key: str, value: str) -> None:
+		"""A kernel setting of the host's own network stack (per namespace: the machine's stays as it is)."""
+		done = subprocess.run(
+			["ip", "netns", "exec", self.ns(host), "sysctl", "-q", "-w", f"{key}={value}"],
+			capture_output=True,
+			text=True,
+			timeout=30,
+		)
+		if done.returncode:
+			raise NetworkError(f"sysctl {key} on {host}: {done.stderr.strip()}")
+
 	def pids(self, host: str) -> list[int]:
 		done = ip("netns", "pids", self.ns(host), check=False)
 		return [int(p) for p in done.stdout.split() if p.strip().isdigit()]

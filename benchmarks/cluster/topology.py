@@ -210,6 +210,11 @@ class Cluster(DataTier):
 		self.say(f"slot {self.net.slot}: bridge {self.net.bridge}, workdir {self.workdir}")
 		for host in ["db1", "db2", "redis", *self.web_hosts, "lb", *self.worker_hosts]:
 			self.net.add_host(host)
+		for host in ("db1", "db2"):
+			# A database host gives up on a client that vanished with a reply unacknowledged after ~13 s instead of
+			# Linux's default ~15 min (tcp_retries2 15): drill 4 cuts worker2 off mid-batch, and the server must roll
+			# its transaction back and free its rows. (An idle one is found by MariaDB's tcp_keepalive_* instead.)
+			self.net.sysctl(host, "net.ipv4.tcp_retries2", "5")
 		self.prepare_sites()
 		self.start_redis()
 		self.start_databases()
