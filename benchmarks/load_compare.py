@@ -65,7 +65,12 @@ def run(tree: Path, site: str, load_args: list[str]) -> dict:
 	lines = [line for line in proc.stdout.splitlines() if line.startswith('{"benchmark": "load"')]
 	if proc.returncode or not lines:
 		raise SystemExit(f"load_benchmark.py of {tree} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-	return json.loads(lines[-1])["figures"]
+	text = proc.stdout
+	detail = json.loads(text[text.index("{") : text.rindex(lines[-1])])  # the document before the figures
+	return json.loads(lines[-1])["figures"] | {
+		"problems": detail.get("problems", [])[:5],
+		"cpu_by_endpoint": {k: v["mean_ms"] for k, v in (detail.get("cpu_by_endpoint") or {}).items()},
+	}
 
 
 def mean(values: list[float]) -> float | None:

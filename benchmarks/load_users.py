@@ -42,7 +42,9 @@ RACE_EXC = ("TimestampMismatchError", "ValidationError", "PermissionError", "Doe
 RACE_MESSAGES = re.compile(
 	r"order of steps|is not possible while|modified after you have opened it|Only a receiver or member|"
 	r"not permitted|Not allowed via controller permission|"
-	r"No permission|no open transfer record|Insufficient Permission|not found",
+	r"No permission|no open transfer record|Insufficient Permission|not found|"
+	# the complaint moved to another department after the handler's list showed it (steps.load's refusal)
+	r"may not read or change this",
 	re.I,
 )
 GOOD_ACTION = "Check every part against the drawing at goods receipt"
