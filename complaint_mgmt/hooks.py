@@ -43,6 +43,8 @@ override_whitelisted_methods = {
 	# Frappe 15 checks client.save's permission on the posted document and answers a stale `modified` with the
 	# stored one's before any check of the stored document (security/client_save.py)
 	"frappe.client.save": "complaint_mgmt.security.client_save.save",
+	# a stopped replica: the report answers from the primary (ops/replica.py, issue 20 drill 5)
+	"frappe.desk.query_report.run": "complaint_mgmt.ops.replica.run_report",
 	# the form's Actions menu: a complaint's workflow transitions only as the server accepts them from the caller
 	# (the department rule, the compensation tier's role: loop/desk.py)
 	"frappe.model.workflow.get_transitions": "complaint_mgmt.loop.desk.get_transitions",
@@ -76,6 +78,8 @@ before_request = [
 	"complaint_mgmt.security.tracebacks.hide_tracebacks",
 	# when the request began: a database restarted since answers a 5xx, not a 400 (security/argument_errors.py)
 	"complaint_mgmt.security.argument_errors.note_request_start",
+	# a replica this process found unreachable is left out of the request: reads go to the primary (ops/replica.py)
+	"complaint_mgmt.ops.replica.route_reads",
 	"complaint_mgmt.security.request_guard.guard_request",
 	# arguments that Frappe 15 endpoints answer with a server error: NUL / lone surrogates, get_next, set_value on
 	# child rows, tags, multi-document PDFs, ad-hoc charts (complaint_mgmt/security/bad_input.py)

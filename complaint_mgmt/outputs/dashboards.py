@@ -7,10 +7,12 @@ import frappe
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import flt, get_first_day, now_datetime, today
 
+from complaint_mgmt.ops import replica
 from complaint_mgmt.outputs import reporting
 
 
 @frappe.whitelist()
+@replica.or_primary  # a replica that cannot be reached: the primary answers (ops/replica.py)
 @frappe.read_only()  # a site with read_from_replica answers from the replica
 def overdue_count(filters: str | dict | None = None) -> dict:
 	"""Running complaints with a clock past its due (what the Overdue Complaints report lists)."""
@@ -22,6 +24,7 @@ def overdue_count(filters: str | dict | None = None) -> dict:
 
 
 @frappe.whitelist()
+@replica.or_primary  # a replica that cannot be reached: the primary answers (ops/replica.py)
 @frappe.read_only()  # a site with read_from_replica answers from the replica
 def first_closure_rate(filters: str | dict | None = None) -> dict:
 	"""First closures among the complaints closed this month, in percent."""
@@ -42,6 +45,7 @@ def first_closure_rate(filters: str | dict | None = None) -> dict:
 
 
 @frappe.whitelist()
+@replica.or_primary  # a replica that cannot be reached: the primary answers (ops/replica.py)
 @frappe.read_only()  # a site with read_from_replica answers from the replica
 def penalties_last_week(filters: str | dict | None = None) -> dict:
 	"""Amount of the submitted penalty notices issued in the previous week: the week of the Friday bulletin and

@@ -19,6 +19,7 @@ from frappe.utils import cint, flt, now_datetime
 
 from complaint_mgmt.loop import adapters
 from complaint_mgmt.loop.steps import raise_permission
+from complaint_mgmt.ops import replica
 from complaint_mgmt.outputs import reporting
 from complaint_mgmt.procedure import durations, rules
 from complaint_mgmt.procedure import gm_overview as shape
@@ -44,6 +45,7 @@ def check_gm() -> None:
 
 
 @frappe.whitelist()
+@replica.or_primary  # a replica that cannot be reached: the primary answers (ops/replica.py)
 @frappe.read_only()  # a site with read_from_replica answers from the replica
 def get_overview() -> dict:
 	"""Everything the GM's screen shows, computed now (site time)."""

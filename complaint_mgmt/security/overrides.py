@@ -16,6 +16,7 @@ from frappe.website.doctype.web_form import web_form
 from frappe.website.doctype.web_form import web_form as web_form_doctype  # `web_form` is accept()'s argument
 from frappe.www import printview
 
+from complaint_mgmt.ops import replica
 from complaint_mgmt.security.permissions import is_restricted, user_departments
 from complaint_mgmt.security.registry import DEPARTMENT_DOCTYPES, GUARDED_DOCTYPES
 
@@ -259,6 +260,7 @@ def translated_value(value):
 	return _(value)  # nosemgrep: frappe-semgrep-rules.rules.translate-variable
 
 
+@replica.or_primary  # a replica that cannot be reached: the primary answers (ops/replica.py)
 @frappe.read_only()
 def chart_data(**args):
 	"""Frappe's chart function without its shared cache, which only reads: a site with ``read_from_replica``
