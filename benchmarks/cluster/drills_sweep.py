@@ -197,17 +197,22 @@ def drill_worker_kill(c, breaches: int = 10_000, timeout: float = 3600) -> dict:
 	victim = c.worker_hosts[-1]
 	workers_on(c, c.worker_hosts)
 	before = take_snapshot(c, "worker-kill")
-	prefix = seed(c, breaches, "K")
-	schedule(c)
-	t0, killed_at, pids = time.monotonic(), None, []
-	while time.monotonic() - t0 < timeout:  # mid-sweep: a batch of the victim's in flight, some work done
-		done = notices_done(c, prefix)
-		if done >= breaches // 5 and worker2_busy(c, victim):
-			pids, killed_at = c.kill_host(victim), done
-			break
-		if done >= breaches:
-			break
-		time.sleep(0.2)
+	killed_at, pids, attempts = None, [], 0
+	# A quiet machine can sweep a few hundred breaches between two looks at worker2: a sweep finished before the
+	# strike is no verdict on the system, so the drill seeds again (up to 3 times) until it strikes mid-sweep.
+	while killed_at is None and attempts < 3:
+		attempts += 1
+		prefix = seed(c, breaches, "K")
+		schedule(c)
+		t0 = time.monotonic()
+		while time.monotonic() - t0 < timeout:  # mid-sweep: a batch of the victim's in flight, some work done
+			done = notices_done(c, prefix)
+			if done >= min(breaches // 5, 50) and worker2_busy(c, victim):
+				pids, killed_at = c.kill_host(victim), done
+				break
+			if done >= breaches:
+				break
+			time.sleep(0.05)
 	result = wait_done(c, prefix, breaches, timeout)
 	status = site_call(c, "status", prefix)
 	checked = check(c, before)
@@ -223,6 +228,7 @@ def drill_worker_kill(c, breaches: int = 10_000, timeout: float = 3600) -> dict:
 		"drill_worker_kill": "pass" if ok else "fail",
 		"worker_kill_breaches": breaches,
 		"worker_kill_at_notices": killed_at,
+		"worker_kill_attempts": attempts,
 		"worker_kill_processes": len(pids),
 		"worker_kill_finish_s": result["seconds"],  # from the kill until every breach had its notice
 		"worker_kill_schedules_after": result["schedules"],
