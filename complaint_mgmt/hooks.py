@@ -43,8 +43,17 @@ override_whitelisted_methods = {
 	# Frappe 15 checks client.save's permission on the posted document and answers a stale `modified` with the
 	# stored one's before any check of the stored document (security/client_save.py)
 	"frappe.client.save": "complaint_mgmt.security.client_save.save",
-	# a stopped replica: the report answers from the primary (ops/replica.py, issue 20 drill 5)
+	# a stopped replica: Frappe's read-only endpoints answer from the primary (ops/replica.py, issue 20 drill 5)
 	"frappe.desk.query_report.run": "complaint_mgmt.ops.replica.run_report",
+	"frappe.desk.reportview.get": "complaint_mgmt.ops.replica.reportview_get",
+	"frappe.desk.reportview.get_list": "complaint_mgmt.ops.replica.reportview_get_list",
+	"frappe.desk.reportview.get_count": "complaint_mgmt.ops.replica.reportview_get_count",
+	"frappe.desk.reportview.export_query": "complaint_mgmt.ops.replica.reportview_export_query",
+	"frappe.desk.reportview.get_sidebar_stats": "complaint_mgmt.ops.replica.reportview_get_sidebar_stats",
+	"frappe.desk.reportview.get_stats": "complaint_mgmt.ops.replica.reportview_get_stats",
+	"frappe.desk.desktop.get_desktop_page": "complaint_mgmt.ops.replica.get_desktop_page",
+	"frappe.desk.notifications.get_notifications": "complaint_mgmt.ops.replica.get_notifications",
+	"frappe.desk.notifications.get_open_count": "complaint_mgmt.ops.replica.get_open_count",
 	# the form's Actions menu: a complaint's workflow transitions only as the server accepts them from the caller
 	# (the department rule, the compensation tier's role: loop/desk.py)
 	"frappe.model.workflow.get_transitions": "complaint_mgmt.loop.desk.get_transitions",

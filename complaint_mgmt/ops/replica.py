@@ -15,18 +15,20 @@ again. ``replica_status`` shows a System Manager the replica's lag (Seconds_Behi
 """
 
 import functools
+import logging
 import time
 
 import frappe
 import pymysql
 from frappe import _
-from frappe.desk import query_report
+from frappe.desk import desktop, notifications, query_report, reportview
 
 # seconds between two checks of a replica this process knows as unreachable
 RECHECK_SECONDS = 5.0
 CONNECT_TIMEOUT = 1  # seconds: a replica host that does not answer must not hold the request
-# MySQL client errors of a server that cannot be reached or went away (2002 socket, 2003 TCP, 2006, 2013)
-UNREACHABLE = {2002, 2003, 2006, 2013}
+# errors of a server that cannot be reached or went away: client 2002 socket, 2003 TCP, 2006 gone, 2013 lost;
+# server 1053 shutdown in progress, 1927 connection killed (a replica stopped under a running report)
+UNREACHABLE = {2002, 2003, 2006, 2013, 1053, 1927}
 NO_PRIVILEGE = {1227}  # "Access denied; you need (at least one of) the ... privilege(s)"
 
 # this process's view of the replica: when it was last found unreachable (None: answering)
@@ -35,7 +37,10 @@ _checked_at: list[float] = [0.0]
 
 
 def logger():
-	return frappe.logger("complaint_mgmt.replica", allow_site=True)
+	"""The site's logs/complaint_mgmt.replica.log; at INFO (Frappe's loggers keep only errors in production)."""
+	log = frappe.logger("complaint_mgmt.replica", allow_site=True)
+	log.setLevel(logging.INFO)
+	return log
 
 
 def replica_configured() -> bool:
@@ -105,13 +110,18 @@ def route_reads() -> None:
 	primary). ``frappe.local.conf`` is the request's own copy of the site's config."""
 	if replica_configured() and not replica_usable():
 		frappe.local.conf.read_from_replica = 0
+		frappe.flags.replica_left_out = True
 
 
 def replica_failed(error: Exception) -> bool:
-	"""The error is the replica connection's: a client error of an unreachable server while this call had
-	switched to the replica (Frappe keeps ``replica_db`` on frappe.local until the request ends)."""
-	code = error.args[0] if error.args else None
-	return code in UNREACHABLE and getattr(frappe.local, "replica_db", None) is not None
+	"""The error is the replica connection's: an unreachable or stopping server, or a connection closed under
+	the call, while this call had switched to the replica (Frappe keeps ``replica_db`` on frappe.local until the
+	request ends)."""
+	if getattr(frappe.local, "replica_db", None) is None:
+		return False
+	if isinstance(error, pymysql.err.InterfaceError):  # its connection closed under it
+		return True
+	return (error.args[0] if error.args else None) in UNREACHABLE
 
 
 def forget_replica() -> None:
@@ -134,12 +144,13 @@ def or_primary(fn):
 			return fn(*args, **kwargs)
 		try:
 			return fn(*args, **kwargs)
-		except pymysql.err.OperationalError as error:
+		except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as error:
 			if not replica_failed(error):
 				raise
 			mark_down(error)
 			forget_replica()
 			frappe.local.conf.read_from_replica = 0
+			frappe.flags.replica_left_out = True
 			return fn(*args, **kwargs)
 
 	return wrapper
@@ -152,7 +163,8 @@ def replica_status() -> dict:
 	if frappe.session.user != "Administrator" and "System Manager" not in frappe.get_roles():
 		raise frappe.PermissionError(_("Only a System Manager may read the replica's status."))
 	conf = frappe.local.conf
-	if not (conf.get("read_from_replica") and conf.get("replica_host")):
+	# read_from_replica may be 0 in this request only: the replica was found unreachable (route_reads)
+	if not ((conf.get("read_from_replica") or frappe.flags.replica_left_out) and conf.get("replica_host")):
 		return {"configured": False, "message": _("This site reads everything from its primary database.")}
 	status = {"configured": True, "replica_host": conf.replica_host, "reachable": False, "lag_seconds": None}
 	try:
@@ -198,6 +210,16 @@ def replication_figures(row: dict | None) -> dict:
 	return figures
 
 
-# Frappe's report runner (query_report.run, under frappe.read_only()) with the same fallback: hooks.py's
-# override_whitelisted_methods sends the desk's report requests here
+# Frappe 15's whitelisted frappe.read_only() endpoints with the same fallback (hooks.py's
+# override_whitelisted_methods sends their requests here): the report runner, the list view's rows, counts,
+# sidebar and export, the workspace page, the notifications and a form's connection counts
 run_report = frappe.whitelist()(or_primary(query_report.run))
+reportview_get = frappe.whitelist()(or_primary(reportview.get))
+reportview_get_list = frappe.whitelist()(or_primary(reportview.get_list))
+reportview_get_count = frappe.whitelist()(or_primary(reportview.get_count))
+reportview_export_query = frappe.whitelist()(or_primary(reportview.export_query))
+reportview_get_sidebar_stats = frappe.whitelist()(or_primary(reportview.get_sidebar_stats))
+reportview_get_stats = frappe.whitelist()(or_primary(reportview.get_stats))
+get_desktop_page = frappe.whitelist()(or_primary(desktop.get_desktop_page))
+get_notifications = frappe.whitelist()(or_primary(notifications.get_notifications))
+get_open_count = frappe.whitelist()(or_primary(notifications.get_open_count))

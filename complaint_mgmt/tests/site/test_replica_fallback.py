@@ -34,6 +34,7 @@ def stopped_replica(monkeypatch):
 		if hasattr(frappe.local, attr):
 			delattr(frappe.local, attr)
 	frappe.local.db = primary
+	frappe.flags.replica_left_out = False
 	frappe.set_user("Administrator")
 
 
@@ -101,3 +102,43 @@ def test_only_a_system_manager_reads_the_replica_status(stopped_replica):
 	frappe.set_user(user)
 	with pytest.raises(frappe.PermissionError):
 		replica.replica_status()
+
+
+def test_a_list_view_answers_from_the_primary(stopped_replica, monkeypatch):
+	"""Frappe's own read-only endpoints (here the list view's rows, reportview.get) fall back too."""
+	monkeypatch.setattr(
+		frappe.local,
+		"form_dict",
+		frappe._dict(doctype="Complaint", fields='["`tabComplaint`.`name`"]', page_length=5),
+	)
+	result = replica.reportview_get()
+	assert result == [] or "values" in result
+	assert frappe.local.db is stopped_replica
+	assert replica._down_since[0] is not None
+
+
+def test_the_status_in_a_request_that_left_the_replica_out(stopped_replica):
+	replica.mark_down(OSError("refused"))
+	replica.route_reads()  # this request reads the primary only
+	assert frappe.local.conf.read_from_replica == 0
+	status = replica.replica_status()
+	assert status["configured"] is True and status["reachable"] is False
+
+
+def test_the_outage_is_logged_once(stopped_replica):
+	log = frappe.get_site_path("logs", "complaint_mgmt.replica.log")
+
+	def unreachable_lines() -> int:
+		try:
+			with open(log, encoding="utf-8") as f:
+				return sum("unreachable" in line for line in f)
+		except FileNotFoundError:
+			return 0
+
+	before = unreachable_lines()
+	for _ in range(2):  # two reports, each tried on the replica first
+		frappe.local.conf.read_from_replica = 1
+		replica.run_report(
+			"Overdue Complaints", filters={"from_date": add_days(today(), -30), "to_date": today()}
+		)
+	assert unreachable_lines() == before + 1
