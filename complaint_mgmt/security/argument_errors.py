@@ -47,9 +47,13 @@ def called_method(path: str) -> str:
 
 
 def app_method(path: str) -> bool:
-	return called_method(path).startswith(APP_PREFIX) and not called_method(path).startswith(
-		"complaint_mgmt.security."
+	method = called_method(path)
+	# the app's overrides that run Frappe's own code: the security guards, the replica fallback (ops/replica.py)
+	overridden = method != path.removeprefix("/api/method/").strip("/")
+	wraps_frappe = method.startswith("complaint_mgmt.security.") or (
+		overridden and method.startswith("complaint_mgmt.ops.replica.")
 	)
+	return method.startswith(APP_PREFIX) and not wraps_frappe
 
 
 def database_answers() -> bool:
