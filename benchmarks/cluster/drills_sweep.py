@@ -199,8 +199,8 @@ def drill_worker_kill(c, breaches: int = 10_000, timeout: float = 3600) -> dict:
 	before = take_snapshot(c, "worker-kill")
 	killed_at, pids, attempts = None, [], 0
 	# A quiet machine can sweep a few hundred breaches between two looks at worker2: a sweep finished before the
-	# strike is no verdict on the system, so the drill seeds again (up to 3 times) until it strikes mid-sweep.
-	while killed_at is None and attempts < 3:
+	# strike is no verdict on the system, so the drill seeds again (up to 5 times) until it strikes mid-sweep.
+	while killed_at is None and attempts < 5:
 		attempts += 1
 		prefix = seed(c, breaches, "K")
 		schedule(c)

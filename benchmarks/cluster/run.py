@@ -55,7 +55,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 		"--only", help="comma-separated steps (sweep_speedup, worker_kill, link_down, lb_load, ...)"
 	)
 	parser.add_argument(
-		"--breaches", type=int, help="breaches of the sweep drills (default 10000, smoke 300)"
+		"--breaches", type=int, help="breaches of the sweep drills (default 10000, smoke 800)"
 	)
 	parser.add_argument("--users", type=int, default=50, help="simulated desk users of the load through lb")
 	parser.add_argument("--duration", type=float, default=120, help="seconds of load")
@@ -76,7 +76,7 @@ def module(name: str):
 
 
 def steps(c: Cluster, args) -> list[tuple[str, object]]:
-	breaches = args.breaches or (300 if args.smoke else 10000)
+	breaches = args.breaches or (800 if args.smoke else 10000)
 	sweep = lambda fn, *a: lambda: getattr(module("drills_sweep"), fn)(c, *a)  # noqa: E731
 	infra = lambda fn: lambda: getattr(module("drills_infra"), fn)(c)  # noqa: E731
 	if args.smoke:
