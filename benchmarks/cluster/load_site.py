@@ -7,7 +7,6 @@ sites folder:
 The background the desk users' lists and reports run over (issue 20 §3: a site with 100,000 complaints): 2,000
 rows from benchmarks/seeding.py, then copies inside the database (seeding.copy). Prints one JSON line."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -39,21 +38,10 @@ def cleanup(prefix: str) -> dict:
 	return {"cleaned": prefix}
 
 
-def main(site: str, command: str, *args: str) -> object:
-	import frappe
-
-	frappe.init(site=site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		if command == "seed":
-			return seed(args[0], int(args[1]))
-		if command == "cleanup":
-			return cleanup(args[0])
-		raise SystemExit(f"unknown command {command}")
-	finally:
-		frappe.destroy()
+COMMANDS = {"seed": lambda prefix, count: seed(prefix, int(count)), "cleanup": cleanup}
 
 
 if __name__ == "__main__":
-	print(json.dumps(main(*sys.argv[1:]), default=str))
+	from benchmarks.cluster import site_cli
+
+	site_cli.serve(COMMANDS)

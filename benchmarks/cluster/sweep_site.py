@@ -8,7 +8,6 @@
 
 Prints one JSON line. Seeding is benchmarks/seeding.py's (bulk rows, one breach due on each, warnings sent)."""
 
-import json
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -101,27 +100,16 @@ def counts() -> dict:
 	return {doctype: frappe.db.count(doctype) for doctype in COUNTED}
 
 
-def main(site: str, command: str, *args: str) -> object:
-	import frappe
-
-	frappe.init(site=site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		if command == "seed":
-			return seed(args[0], int(args[1]))
-		if command == "schedule":
-			return schedule()
-		if command == "status":
-			return status(args[0])
-		if command == "sweep":
-			return sweep()
-		if command == "counts":
-			return counts()
-		raise SystemExit(f"unknown command {command}")
-	finally:
-		frappe.destroy()
+COMMANDS = {
+	"seed": lambda prefix, count: seed(prefix, int(count)),
+	"schedule": schedule,
+	"status": status,
+	"sweep": sweep,
+	"counts": counts,
+}
 
 
 if __name__ == "__main__":
-	print(json.dumps(main(*sys.argv[1:]), default=str))
+	from benchmarks.cluster import site_cli
+
+	site_cli.serve(COMMANDS)
