@@ -159,9 +159,9 @@ def own_rows_only() -> None:
 
 	sweep_query = deadlines.due_query
 
-	def own_rows(now, cursor, limit):
+	def own_rows(now, cursor, limit, descending=False):
 		complaint = frappe.qb.DocType("Complaint")
-		return sweep_query(now, cursor, limit).where(complaint.name.like(f"{PREFIX}-%"))
+		return sweep_query(now, cursor, limit, descending).where(complaint.name.like(f"{PREFIX}-%"))
 
 	deadlines.due_query = own_rows
 

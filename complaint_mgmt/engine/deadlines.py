@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import frappe
+from frappe.query_builder import Order
 from frappe.utils import cint, flt, get_datetime, now_datetime
 from frappe.utils.background_jobs import generate_qname, get_job, get_workers
 
@@ -71,6 +72,7 @@ def schedule_sweep() -> None:
 			job_id=sweep_job_id(slot),
 			deduplicate=True,
 			timeout=3600,
+			descending=sweep_rules.sweep_descending(slot),
 		)
 
 
@@ -124,15 +126,20 @@ def _context(now: datetime) -> SweepContext:
 
 
 def run_sweep(
-	now: datetime | str | None = None, batch_size: int = BATCH_SIZE, transaction_size: int = TRANSACTION_SIZE
+	now: datetime | str | None = None,
+	batch_size: int = BATCH_SIZE,
+	transaction_size: int = TRANSACTION_SIZE,
+	descending: bool = False,
 ) -> dict:
-	"""Handle every clock event due by `now` (default: the current time); returns the counts."""
+	"""Handle every clock event due by `now` (default: the current time); returns the counts. `descending`: walk
+	the due rows from the latest to the earliest (every other cooperating job: two jobs start at opposite ends
+	and meet, instead of both claiming the same rows first; sweep_rules.sweep_descending)."""
 	now = get_datetime(now) if now else now_datetime()
 	ctx = _context(now)
 	totals = Counter({key: 0 for key in TOTALS})
 	cursor: tuple[datetime, str] | None = None
 	while True:
-		rows = _due_batch(now, cursor, batch_size)
+		rows = _due_batch(now, cursor, batch_size, descending)
 		# End the read transaction so that each batch below starts a fresh one with its locks
 		# (a scheduled job's deliberate commit; nothing has been written yet).
 		frappe.db.commit()  # deliberate, see above  # nosemgrep
@@ -146,27 +153,36 @@ def run_sweep(
 	return dict(totals)
 
 
-def _due_batch(now: datetime, cursor: tuple[datetime, str] | None, limit: int) -> list[tuple[str, datetime]]:
-	"""The next complaints whose next check has come, in (next_check_at, name) order after `cursor`."""
-	return [(name, get_datetime(at)) for name, at in due_query(now, cursor, limit).run()]
+def _due_batch(
+	now: datetime, cursor: tuple[datetime, str] | None, limit: int, descending: bool = False
+) -> list[tuple[str, datetime]]:
+	"""The next complaints whose next check has come, in (next_check_at, name) order after `cursor` (before it,
+	in the reverse order, when `descending`)."""
+	return [(name, get_datetime(at)) for name, at in due_query(now, cursor, limit, descending).run()]
 
 
-def due_query(now: datetime, cursor: tuple[datetime, str] | None, limit: int):
+def due_query(now: datetime, cursor: tuple[datetime, str] | None, limit: int, descending: bool = False):
 	"""The query of ``_due_batch`` (the sweep benchmark narrows it to its own rows on a shared site)."""
 	complaint = frappe.qb.DocType("Complaint")
+	order = Order.desc if descending else Order.asc
 	query = (
 		frappe.qb.from_(complaint)
 		.select(complaint.name, complaint.next_check_at)
 		.where(complaint.next_check_at <= now)
-		.orderby(complaint.next_check_at)
-		.orderby(complaint.name)
+		.orderby(complaint.next_check_at, order=order)
+		.orderby(complaint.name, order=order)
 		.limit(limit)
 	)
 	if cursor:
 		at, name = cursor
-		query = query.where(
-			(complaint.next_check_at > at) | ((complaint.next_check_at == at) & (complaint.name > name))
-		)
+		if descending:
+			query = query.where(
+				(complaint.next_check_at < at) | ((complaint.next_check_at == at) & (complaint.name < name))
+			)
+		else:
+			query = query.where(
+				(complaint.next_check_at > at) | ((complaint.next_check_at == at) & (complaint.name > name))
+			)
 	return query
 
 

@@ -215,3 +215,10 @@ def _plain(value):
 	if isinstance(value, float) and value.is_integer():
 		return int(value)
 	return "" if value is None else value
+
+
+def sweep_descending(slot: int) -> bool:
+	"""Whether the `slot`-th cooperating sweep job walks the due rows from the latest to the earliest: every
+	other one, so two jobs start at opposite ends of the backlog and meet, rather than both reaching for the
+	same first rows (each such collision is a claim that finds the rows locked or already handled)."""
+	return slot % 2 == 1

@@ -16,6 +16,7 @@ from complaint_mgmt.procedure.sweep_rules import (
 	due_events,
 	next_check_at,
 	pending_events,
+	sweep_descending,
 	sweep_job_count,
 	sweep_job_limit,
 	sweep_job_slot_count,
@@ -235,3 +236,7 @@ def test_sweep_job_slots(wanted, states, slots):
 
 def test_sweep_job_slot_count_leaves_room_for_jobs_of_killed_workers():
 	assert [sweep_job_slot_count(limit) for limit in (0, 1, 2, 4)] == [3, 3, 5, 9]
+
+
+def test_every_other_sweep_job_walks_the_backlog_from_its_end():
+	assert [sweep_descending(slot) for slot in range(5)] == [False, True, False, True, False]

@@ -86,6 +86,8 @@ def test_a_backlog_is_split_over_the_configured_jobs(sweep_jobs):
 	jobs = [get_job(job_id) for job_id in sweep_jobs()]
 	assert {job.kwargs["method"] for job in jobs} == {"complaint_mgmt.engine.deadlines.run_sweep"}
 	assert {job.origin.rsplit(":", 1)[-1] for job in jobs} == {"long"}
+	# the second job starts at the other end of the backlog, the third at the start again
+	assert [job.kwargs["kwargs"]["descending"] for job in jobs] == [False, True, False]
 	deadlines.schedule_sweep()  # the next schedule while they are still queued: no job twice
 	assert len(sweep_jobs()) == 3
 
@@ -112,6 +114,24 @@ def test_automatic_count_is_one_job_per_long_worker(sweep_jobs):
 	deadlines.schedule_sweep()
 	assert len(sweep_jobs()) == min(10, max(1, workers))
 	assert sweep_rules.sweep_job_limit(0, workers) == max(1, workers)
+
+
+def test_a_descending_sweep_walks_the_due_rows_from_the_latest_and_handles_each_once():
+	_nothing_due()
+	_seed_due(3 * deadlines.TRANSACTION_SIZE + 7)
+	now = now_datetime()
+	ascending = [name for name, _at in deadlines._due_batch(now, None, 1000)]
+	descending = [name for name, _at in deadlines._due_batch(now, None, 1000, descending=True)]
+	assert len(ascending) == 3 * deadlines.TRANSACTION_SIZE + 7
+	assert descending == ascending[::-1]
+	# the cursor walks on from the last row seen, in either direction, without a gap or a repeat
+	first = deadlines._due_batch(now, None, 20, descending=True)[-1]
+	rest = [name for name, _at in deadlines._due_batch(now, (first[1], first[0]), 1000, descending=True)]
+	assert descending[:20] + rest == descending
+	result = deadlines.run_sweep(now=now, batch_size=40, transaction_size=9, descending=True)
+	assert result["notices"] == len(ascending) and result["duplicates"] == 0 and result["errors"] == 0
+	assert deadlines._due_batch(now, None, 10) == []
+	assert deadlines.run_sweep(now=now, descending=True)["notices"] == 0
 
 
 @pytest.mark.concurrency
