@@ -33,6 +33,7 @@ USERS = {
 	"gm": (f"gm@{DOMAIN}", ("Complaint Bulletin Approver",)),
 	"executor": (f"executor@{DOMAIN}", ("Complaint Penalty Executor",)),
 	"customer": (f"customer@{DOMAIN}", ()),
+	"sysadmin": (f"sysadmin@{DOMAIN}", ("System Manager",)),  # the replica's state on Complaint Settings
 }
 DEPT_A, DEPT_B = "Browser Dept A", "Browser Dept B"
 MARK = "-BRW"

@@ -11,7 +11,8 @@ frappe.ui.form.on("Complaint Settings", {
 			frm.dashboard.set_headline(
 				`<span class="indicator ${colour}">${__("Read replica")}: ${frappe.utils.escape_html(
 					status.message || ""
-				)}</span>`
+				)}</span>`,
+				colour
 			);
 		});
 	},
