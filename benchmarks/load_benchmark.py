@@ -256,6 +256,7 @@ def main(argv=None) -> dict:
 		plan["server_clock_offset_s"] = (now_datetime() - datetime.now()).total_seconds()
 		out["seed_s"] = round(time.monotonic() - t0, 1)
 		out["departments"], out["seeded_complaints"] = len(plan["departments"]), len(plan["complaints"])
+		out["setup_jobs"] = load_seed.settle_background_jobs()
 		if args.url:
 			base = args.url.rstrip("/")
 			out["workers"] = "external server"

@@ -27,6 +27,35 @@ HANDLERS_PER_DEPT = 5
 GOOD_ACTION = "Check every part against the drawing at goods receipt"
 
 
+def settle_background_jobs(timeout: float = 300.0) -> dict:
+	"""Wait until the background work of the seeding is done, when workers run it: Frappe enqueues a contact and
+	a gravatar job for every new user (User.on_update), which on a bench with workers (the cluster's worker
+	hosts) would otherwise run during the timed load and be measured as the desk's cost. A site's users exist
+	long before its desk load; so here. Without workers (the bench's own gunicorn only) nothing runs them: no
+	wait. Returns the workers seen, the seconds waited and the jobs still pending after `timeout`."""
+	from frappe.utils.background_jobs import get_queues, get_workers
+	from rq.job import Job
+	from rq.registry import StartedJobRegistry
+
+	def ours(job) -> bool:  # this site's jobs only: other sites of the bench may have work queued
+		return bool(job) and (job.kwargs or {}).get("site") == frappe.local.site
+
+	def pending() -> int:
+		count = 0
+		for queue in get_queues():
+			started = StartedJobRegistry(queue=queue).get_job_ids()
+			jobs = queue.jobs + Job.fetch_many(started, connection=queue.connection)
+			count += sum(1 for job in jobs if ours(job))
+		return count
+
+	workers, started = len(get_workers()), time.monotonic()
+	left = pending() if workers else None
+	while workers and left and time.monotonic() - started < timeout:
+		time.sleep(1)
+		left = pending()
+	return {"workers": workers, "waited_s": round(time.monotonic() - started, 1), "jobs_left": left}
+
+
 def new_prefix() -> str:
 	return f"{MARK}-{secrets.token_hex(3)}"
 

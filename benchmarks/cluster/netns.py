@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 HOSTS = {
 	"db1": 11,
@@ -26,6 +27,27 @@ SLOTS = 10
 
 class NetworkError(RuntimeError):
 	pass
+
+
+# The hosts' /etc/resolv.conf (`ip netns exec` mounts /etc/netns/<namespace>/resolv.conf over it): no name
+# server, so a lookup (Frappe's gravatar job asks for gravatar.com when a user is made) fails at once on the
+# host's own loopback instead of sending queries towards the machine's name server, which is outside the
+# cluster, and waiting 2 x 5 s for each to time out.
+NETNS_ETC = Path("/etc/netns")
+NO_RESOLVER = "# a host of the complaint_mgmt cluster (benchmarks/cluster): no name server\noptions timeout:1 attempts:1\n"
+
+
+def resolver_of(ns: str) -> Path:
+	return NETNS_ETC / ns / "resolv.conf"
+
+
+def remove_resolver(ns: str) -> None:
+	resolver_of(ns).unlink(missing_ok=True)
+	for folder in (NETNS_ETC / ns, NETNS_ETC):
+		try:
+			folder.rmdir()  # only when empty: /etc/netns may hold other namespaces' files
+		except OSError:
+			break
 
 
 def ip(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -79,6 +101,8 @@ class Network:
 		ns, veth = self.ns(host), self.veth(host)
 		ip("netns", "add", ns)
 		self.hosts.append(host)
+		resolver_of(ns).parent.mkdir(parents=True, exist_ok=True)
+		resolver_of(ns).write_text(NO_RESOLVER)
 		ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns)
 		ip("link", "set", veth, "master", self.bridge)
 		ip("link", "set", veth, "up")
@@ -133,6 +157,7 @@ class Network:
 			if ip("netns", "del", self.ns(host), check=False).returncode:
 				left.append(f"namespace {self.ns(host)}")
 			ip("link", "del", self.veth(host), check=False)  # normally gone with its peer
+			remove_resolver(self.ns(host))
 		self.hosts = []
 		if self.slot is not None and ip("link", "show", self.bridge, check=False).returncode == 0:
 			if ip("link", "del", self.bridge, check=False).returncode:
