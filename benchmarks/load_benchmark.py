@@ -231,6 +231,18 @@ def summarize(samples: list, duration: float) -> dict:
 	}
 
 
+def fresh_snapshot() -> None:
+	"""End this process's transaction, to see what the server and the sweeps committed since. Its connection
+	may have died meanwhile (the cluster's drill 2 restarts the database under the load): then a new one."""
+	import frappe
+	import pymysql
+
+	try:
+		frappe.db.rollback()
+	except (pymysql.err.OperationalError, pymysql.err.InterfaceError):
+		frappe.db.connect()
+
+
 def main(argv=None) -> dict:
 	args = parse_args(argv)
 	sites_path = str(BENCH / "sites")
@@ -280,7 +292,7 @@ def main(argv=None) -> dict:
 		out["load_s"], out["warmup_s"] = round(elapsed, 1), args.warmup
 		summary = summarize(results.samples, args.duration)
 
-		frappe.db.rollback()  # a fresh snapshot: what the server and the sweeps committed
+		fresh_snapshot()  # what the server and the sweeps committed
 		users = set(load_seed.all_users(prefix))
 		complaints = load_seed.run_complaints(prefix, list(users))
 		steps = load_seed.steps_of(complaints)
@@ -310,7 +322,7 @@ def main(argv=None) -> dict:
 		if server:
 			server.stop()
 		if not args.keep:
-			frappe.db.rollback()
+			fresh_snapshot()
 			out["cleanup"] = load_seed.cleanup(prefix)
 			out["left_behind"] = load_seed.left_behind(prefix)
 		frappe.destroy()
