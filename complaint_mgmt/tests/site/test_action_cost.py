@@ -8,11 +8,13 @@ import json
 
 import frappe
 import pytest
+from frappe.utils import add_to_date
 from frappe.workflow.doctype.workflow_action import workflow_action
 
 from benchmarks import load_seed
 from complaint_mgmt import api
-from complaint_mgmt.loop import inbox, workflow_actions
+from complaint_mgmt.complaint_mgmt.doctype.complaint.complaint import Complaint
+from complaint_mgmt.loop import inbox, steps, workflow_actions
 from complaint_mgmt.tests.site.api_setup import GOOD_ACTION, HANDLER, SALES, SPEC, as_user, call, setup_people
 from complaint_mgmt.tests.site.factories import make_complaint
 
@@ -94,3 +96,28 @@ def test_the_load_benchmarks_users_go_on_a_site_whose_only_system_manager_is_adm
 	assert frappe.get_all("User", {"name": ("in", users)}) == []
 	assert frappe.get_all("Has Role", {"parent": ("in", users)}) == []
 	assert frappe.db.get_value("Has Role", {"parent": "Administrator", "role": "System Manager"})
+
+
+def test_an_action_loads_the_complaint_once_and_a_change_in_between_is_still_refused(people, monkeypatch):
+	"""The action locks the row after reading it; its save compares against the document as read instead of
+	loading it whole again (loop/steps.lock_for_action). A change between the read and the lock is refused by
+	Frappe's own check at the save, as before."""
+	with as_user(SPEC):
+		name = make_complaint().name
+	call(SPEC, api.transfer, name, SALES)
+	loads = []
+	real_load = Complaint.load_from_db
+	monkeypatch.setattr(Complaint, "load_from_db", lambda self: loads.append(self.name) or real_load(self))
+	call(HANDLER, api.acknowledge, name)
+	assert loads.count(name) == 1
+	assert frappe.db.get_value("Complaint", name, "status") == "Acknowledged"
+	monkeypatch.undo()
+
+	doc = frappe.get_doc("Complaint", name)
+	later = add_to_date(doc.modified, seconds=1)
+	frappe.db.set_value("Complaint", name, "modified", later, update_modified=False)  # saved by someone else
+	steps.lock_for_action(doc)
+	assert doc.flags.before_action is None  # stale: no shortcut
+	doc.customer_name = "Changed meanwhile"
+	with pytest.raises(frappe.TimestampMismatchError):
+		doc.save()

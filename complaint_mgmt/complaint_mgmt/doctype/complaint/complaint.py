@@ -163,6 +163,15 @@ class Complaint(Document):
 		transferred_on: DF.Datetime | None
 
 	# end: auto-generated types
+	def load_doc_before_save(self, *, raise_exception: bool = False):
+		"""A procedure action locked the row after reading it, unchanged (loop/steps.lock_for_action): the
+		document as read is the one before this save, so Frappe's second full load is skipped (once)."""
+		before = self.flags.pop("before_action", None)
+		if before is not None and not self.is_new():
+			self._doc_before_save = before
+			return
+		super().load_doc_before_save(raise_exception=raise_exception)
+
 	def before_insert(self):
 		intake.set_intake_defaults(
 			self
