@@ -68,7 +68,8 @@ def test_a_system_manager_sees_the_replica_state_on_complaint_settings(desk, rep
 	headline = desk.page.locator(HEADLINE)
 	expect(headline).to_have_text("Read replica: " + UNREACHABLE.format("127.0.0.1"))
 	expect(headline).to_have_class("indicator red")
-	expect(desk.page.locator(".form-message.red:visible")).to_have_count(1)  # the message box in the same colour
+	# the message box in the same colour
+	expect(desk.page.locator(".form-message.red:visible")).to_have_count(1)
 	# the reads of the page were served all the same (from the primary)
 	expect(desk.page.locator(".page-head .title-text:visible").first).to_be_visible()
 
