@@ -33,13 +33,27 @@ PROBE_USER, PROBE_PASSWORD, PROBE_ROLE = (
 )
 
 
-class Probe(threading.Thread):
-	"""One logged-in session through the balancer: alternately a database read (a page of the complaint list)
-	and a session check (who am I), every `pause` seconds; every answer recorded."""
+# (kind, path, query) the probes ask in turn: a database read (a page of the complaint list), a session check
+DESK_READS = (
+	("read", "/api/method/frappe.client.get_list", {"doctype": "Complaint", "limit_page_length": 5}),
+	("session", "/api/method/frappe.auth.get_logged_user", {}),
+)
 
-	def __init__(self, c, user: str = PROBE_USER, password: str = PROBE_PASSWORD, pause: float = 0.2):
+
+class Probe(threading.Thread):
+	"""One logged-in session through the balancer asking `reads` in turn (default: DESK_READS) every `pause`
+	seconds; every answer recorded."""
+
+	def __init__(
+		self,
+		c,
+		user: str = PROBE_USER,
+		password: str = PROBE_PASSWORD,
+		pause: float = 0.2,
+		reads: tuple = DESK_READS,
+	):
 		super().__init__(daemon=True)
-		self.c, self.user, self.pause = c, user, pause
+		self.c, self.user, self.pause, self.reads = c, user, pause, reads
 		self.http = requests.Session()
 		self.http.headers["Host"] = c.site
 		resp = self.http.post(f"{c.lb_url}/api/method/login", data={"usr": user, "pwd": password}, timeout=60)
@@ -50,10 +64,8 @@ class Probe(threading.Thread):
 
 	def run(self) -> None:
 		while not self.stopping.is_set():
-			self.sample(
-				"read", "/api/method/frappe.client.get_list", {"doctype": "Complaint", "limit_page_length": 5}
-			)
-			self.sample("session", "/api/method/frappe.auth.get_logged_user", {})
+			for kind, path, params in self.reads:
+				self.sample(kind, path, params)
 			time.sleep(self.pause)
 
 	def sample(self, kind: str, path: str, params: dict) -> None:
@@ -71,20 +83,21 @@ class Probe(threading.Thread):
 				who = ""
 		self.samples.append((t, kind, status, "Traceback (most recent call last)" in body, who))
 		if status != 200 and len(self.answers) < 5:
-			self.answers.append(f"{status} {body[:300]}")
+			self.answers.append(f"{kind} {status} {body[:300]}")
 
 	def stop(self) -> None:
 		self.stopping.set()
 		self.join(timeout=60)
 
 
-def start_probes(c, count: int = 3) -> list[Probe]:
-	"""`count` logged-in sessions of the probe user (made once per cluster site: Frappe's add-user)."""
+def start_probes(c, count: int = 3, reads: tuple = DESK_READS) -> list[Probe]:
+	"""`count` logged-in sessions of the probe user (made once per cluster site: Frappe's add-user) asking
+	`reads`."""
 	exists = c.sql("db1", f"SELECT COUNT(*) FROM `{db_name(c)}`.tabUser WHERE name = '{PROBE_USER}'")[0][0]
 	if exists == "0":
 		c.frappe("--site", c.site, "add-user", PROBE_USER, "--first-name", "Cluster probe", "--password",
 			PROBE_PASSWORD, "--add-role", PROBE_ROLE)  # fmt: skip
-	probes = [Probe(c) for _ in range(count)]
+	probes = [Probe(c, reads=reads) for _ in range(count)]
 	for probe in probes:
 		probe.start()
 	return probes

@@ -14,14 +14,13 @@ administrator reads it), ``replica_catchup_s`` (db2 started → the rows written
 ``replica_reads_back`` (SELECTs served by db2 once it answers again), ``replica_privilege_message`` (what the
 administrator saw before the site's user was granted SLAVE MONITOR on db2). No frappe import (HTTP and SQL)."""
 
-import threading
 import time
 
 import requests
 
-from benchmarks.cluster.drills_infra import PROBE_PASSWORD, PROBE_USER, db_name, start_probes, wait_until
+from benchmarks.cluster.drills_infra import db_name, start_probes, wait_until
 
-READS = [
+READS = (
 	(
 		"report",
 		"/api/method/frappe.desk.query_report.run",
@@ -33,39 +32,8 @@ READS = [
 		"/api/method/frappe.desk.reportview.get",
 		{"doctype": "Complaint", "fields": '["name","status"]', "page_length": 5},
 	),
-]
+)
 DRILL_DB = "cm_replica_drill"  # rows written on db1 while db2 is stopped (replicated like the site's)
-
-
-class ReportProbe(threading.Thread):
-	def __init__(self, c, pause: float = 0.2):
-		super().__init__(daemon=True)
-		self.c, self.pause = c, pause
-		self.http = requests.Session()
-		self.http.headers["Host"] = c.site
-		resp = self.http.post(f"{c.lb_url}/api/method/login", data={"usr": PROBE_USER, "pwd": PROBE_PASSWORD})
-		resp.raise_for_status()
-		self.samples: list[tuple[float, str, int, bool]] = []
-		self.answers: list[str] = []
-		self.stopping = threading.Event()
-
-	def run(self) -> None:
-		while not self.stopping.is_set():
-			for kind, path, params in READS:
-				t = time.monotonic()
-				try:
-					resp = self.http.get(self.c.lb_url + path, params=params, timeout=30)
-					status, body = resp.status_code, resp.text
-				except requests.RequestException as exc:
-					status, body = 0, str(exc)
-				self.samples.append((t, kind, status, "Traceback (most recent call last)" in body))
-				if status != 200 and len(self.answers) < 5:
-					self.answers.append(f"{kind} {status} {body[:300]}")
-			time.sleep(self.pause)
-
-	def stop(self) -> None:
-		self.stopping.set()
-		self.join(timeout=60)
 
 
 def admin_session(c) -> requests.Session:
@@ -106,10 +74,7 @@ def drill_replica_stop(c, stopped_s: float = 20, rows: int = 5000) -> dict:
 	figures: dict = {"replica_privilege_message": replica_status(c, admin).get("message")}
 	grant_monitor(c)
 	figures["replica_lag_before"] = replica_status(c, admin).get("lag_seconds")
-	start_probes(c, 0)  # the probe user (a Complaint Manager), made once per site
-	probes = [ReportProbe(c) for _ in range(3)]
-	for probe in probes:
-		probe.start()
+	probes = start_probes(c, 3, reads=READS)  # sessions of the probe user, a Complaint Manager
 	time.sleep(5)
 	stop = time.monotonic()
 	c.stop_named("db2", "mariadbd", grace=120)

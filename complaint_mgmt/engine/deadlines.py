@@ -12,6 +12,7 @@ The unique ``breach_key`` of the penalty notice makes a duplicate notice impossi
 bypassed. Notices and notifications: engine/notices.py.
 """
 
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -175,14 +176,11 @@ def due_query(now: datetime, cursor: tuple[datetime, str] | None, limit: int, de
 	)
 	if cursor:
 		at, name = cursor
-		if descending:
-			query = query.where(
-				(complaint.next_check_at < at) | ((complaint.next_check_at == at) & (complaint.name < name))
-			)
-		else:
-			query = query.where(
-				(complaint.next_check_at > at) | ((complaint.next_check_at == at) & (complaint.name > name))
-			)
+		beyond = operator.lt if descending else operator.gt  # past the cursor in the walk's direction
+		query = query.where(
+			beyond(complaint.next_check_at, at)
+			| ((complaint.next_check_at == at) & beyond(complaint.name, name))
+		)
 	return query
 
 

@@ -23,6 +23,8 @@ import pymysql
 from frappe import _
 from frappe.desk import desktop, notifications, query_report, reportview
 
+from complaint_mgmt.security.permissions import is_admin
+
 # seconds between two checks of a replica this process knows as unreachable
 RECHECK_SECONDS = 5.0
 CONNECT_TIMEOUT = 1  # seconds: a replica host that does not answer must not hold the request
@@ -109,8 +111,18 @@ def route_reads() -> None:
 	"""before_request hook: a replica known as unreachable is left out of this request (Frappe reads the
 	primary). ``frappe.local.conf`` is the request's own copy of the site's config."""
 	if replica_configured() and not replica_usable():
-		frappe.local.conf.read_from_replica = 0
-		frappe.flags.replica_left_out = True
+		leave_out_replica()
+
+
+def leave_out_replica() -> None:
+	"""The rest of this request reads the primary (``frappe.local.conf`` is the request's own copy)."""
+	frappe.local.conf.read_from_replica = 0
+	frappe.flags.replica_left_out = True
+
+
+def error_code(error: Exception) -> int | None:
+	"""The MariaDB error number of a pymysql error."""
+	return error.args[0] if error.args else None
 
 
 def replica_failed(error: Exception) -> bool:
@@ -121,7 +133,7 @@ def replica_failed(error: Exception) -> bool:
 		return False
 	if isinstance(error, pymysql.err.InterfaceError):  # its connection closed under it
 		return True
-	return (error.args[0] if error.args else None) in UNREACHABLE
+	return error_code(error) in UNREACHABLE
 
 
 def forget_replica() -> None:
@@ -149,8 +161,7 @@ def or_primary(fn):
 				raise
 			mark_down(error)
 			forget_replica()
-			frappe.local.conf.read_from_replica = 0
-			frappe.flags.replica_left_out = True
+			leave_out_replica()
 			return fn(*args, **kwargs)
 
 	return wrapper
@@ -160,7 +171,7 @@ def or_primary(fn):
 def replica_status() -> dict:
 	"""For a System Manager: whether the site reads from a replica, and its lag or why it is unknown."""
 	# frappe.only_for lets anyone through in tests: checked here
-	if frappe.session.user != "Administrator" and "System Manager" not in frappe.get_roles():
+	if not is_admin(frappe.session.user):
 		raise frappe.PermissionError(_("Only a System Manager may read the replica's status."))
 	conf = frappe.local.conf
 	# read_from_replica may be 0 in this request only: the replica was found unreachable (route_reads)
@@ -181,7 +192,7 @@ def replica_status() -> dict:
 			cursor.execute("SHOW SLAVE STATUS")
 			row = cursor.fetchone()
 	except pymysql.err.OperationalError as error:
-		if (error.args[0] if error.args else None) not in NO_PRIVILEGE:
+		if error_code(error) not in NO_PRIVILEGE:
 			raise
 		status["message"] = _(
 			"The replica answers, but the site's database user may not read its replication status: grant it "

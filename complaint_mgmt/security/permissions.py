@@ -91,7 +91,7 @@ def _restriction(user: str | None) -> list[str] | None:
 	return user_departments(user) if is_restricted(user) else None
 
 
-def _is_admin(user: str) -> bool:
+def is_admin(user: str) -> bool:
 	return user == "Administrator" or "System Manager" in frappe.get_roles(user)
 
 
@@ -113,7 +113,7 @@ def query_condition(user: str | None = None, doctype: str | None = None) -> str:
 		return _linked_condition(doctype, rule, user)
 	root = root_rule(doctype)
 	if root is None or root.kind == ADMIN:
-		return "" if _is_admin(user) else "1=0"
+		return "" if is_admin(user) else "1=0"
 	departments = _restriction(user)
 	if departments is None:
 		return ""
@@ -134,7 +134,7 @@ def _unreadable_targets(user: str) -> tuple[list[str], list[str]]:
 	through the department rule; doctypes not read at all)."""
 	if user == "Administrator":
 		return [], []
-	admin = _is_admin(user)
+	admin = is_admin(user)
 	departments = _restriction(user)
 	partly, none = [], []
 	for target in DEPARTMENT_DOCTYPES + ADMIN_DOCTYPES:
@@ -154,7 +154,7 @@ def _linked_condition(doctype: str, rule, user: str) -> str:
 	"""Rows naming a protected document are listed only when the user may read that document (its role
 	permission and department rule); an admin-only rule hides them from everyone but System Managers."""
 	if rule.kind == ADMIN:
-		if _is_admin(user):
+		if is_admin(user):
 			return ""
 		partly, none = [], list(DEPARTMENT_DOCTYPES + ADMIN_DOCTYPES)
 	else:
@@ -204,7 +204,7 @@ def can_read_target(doctype: str, name: str | None, user: str | None = None) -> 
 	if rule is None or rule.kind not in (DEPARTMENT, ADMIN) or user == "Administrator":
 		return True
 	if rule.kind == ADMIN:
-		return _is_admin(user)
+		return is_admin(user)
 	if not name:
 		return True
 	department_doctype = _department_doctype(doctype)
@@ -240,7 +240,7 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 		return None
 	root = root_rule(doc.doctype)
 	if root is None or root.kind == ADMIN:
-		return None if _is_admin(user) else False
+		return None if is_admin(user) else False
 	if rule.kind == DEPARTMENT:
 		return None if can_access_department(doc.get("department"), user) else False
 	if doc.get("parenttype") and doc.get("parent"):
@@ -250,7 +250,7 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 
 def _row_target_readable(rule, target: str, name: str | None, user: str) -> bool:
 	if rule.kind == ADMIN and is_protected(target):
-		return _is_admin(user)
+		return is_admin(user)
 	return can_read_target(target, name, user)
 
 

@@ -7,12 +7,20 @@ clear message before anything imports frappe.
 """
 
 import os
+import socket
 
 import pytest
 
 from complaint_mgmt.tests.server import BENCH, SITE, SITES
 
-__all__ = ["BENCH", "SITE", "SITES", "connect", "require_bench", "seeded", "shared_site"]
+__all__ = ["BENCH", "SITE", "SITES", "closed_port", "connect", "require_bench", "seeded", "shared_site"]
+
+
+def closed_port() -> int:
+	"""A loopback port nothing listens on (bound, then released: connections to it are refused)."""
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
 
 
 def require_bench(tier: str) -> None:

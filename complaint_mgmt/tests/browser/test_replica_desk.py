@@ -6,8 +6,6 @@ to it, not read its replication status); the same in Chinese. The replica is con
 which the server reads on every request, and taken out again after the test. The cluster's drill 5
 (benchmarks/cluster/drills_replica.py) shows the same status against a real replica that is stopped."""
 
-import socket
-
 import frappe
 import pytest
 from frappe.installer import update_site_config
@@ -15,6 +13,7 @@ from playwright.sync_api import expect
 
 from complaint_mgmt.tests.browser import seed as seeding
 from complaint_mgmt.tests.browser.test_i18n import ZH
+from complaint_mgmt.tests.fixtures import closed_port
 
 HEADLINE = ".form-message:visible .indicator"  # frm.dashboard.set_headline: the form layout's message
 UNREACHABLE = "The replica {0} cannot be reached: reports are served from the primary."
@@ -23,13 +22,6 @@ NO_MONITOR = (
 	"SLAVE MONITOR (REPLICATION CLIENT before MariaDB 10.5) on the replica."
 )
 KEYS = ("read_from_replica", "replica_host", "replica_db_port")
-
-
-def closed_port() -> int:
-	"""A loopback port nothing listens on (bound, then released: connections to it are refused)."""
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -4,20 +4,13 @@ out until it answers again, and a System Manager sees why the replica's lag is u
 
 The stopped replica is a real one: a TCP port of this machine on which nothing listens (connection refused)."""
 
-import socket
-
 import frappe
 import pytest
 from frappe.utils import add_days, today
 
 from complaint_mgmt.ops import replica
 from complaint_mgmt.outputs import dashboards
-
-
-def closed_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
+from complaint_mgmt.tests.fixtures import closed_port
 
 
 @pytest.fixture
