@@ -85,3 +85,18 @@ install_or_migrate() {
 		frappe_cli --site "$site" install-app "$APP"
 	fi
 }
+
+# How pytest's arguments narrow a run, printed as "<names tests> <narrowed>" (1 or 0 each): an argument naming an
+# existing test path or node id (from the checkout or here) names tests; that or -k / -m narrows the run. The value
+# of another option (-p no:cacheprovider, --maxfail 3) does neither.
+narrowing() {
+	local names=0 selects=0 arg
+	for arg in "$@"; do
+		case "$arg" in
+		-k* | -m*) selects=1 ;;
+		-*) ;;
+		*) if [ -e "$APP_DIR/${arg%%::*}" ] || [ -e "${arg%%::*}" ]; then names=1; fi ;;
+		esac
+	done
+	echo "$names $((names | selects))"
+}
