@@ -290,6 +290,7 @@ def main(argv=None) -> dict:
 		if server:
 			server.stop()
 		out["load_s"], out["warmup_s"] = round(elapsed, 1), args.warmup
+		out["timed_window"] = [round(t, 3) for t in runner.timed_window]
 		summary = summarize(results.samples, args.duration)
 
 		fresh_snapshot()  # what the server and the sweeps committed
@@ -335,7 +336,11 @@ def main(argv=None) -> dict:
 		and figures["isolation_violations"] == 0
 	)
 	print(json.dumps(out, indent=1, default=str))
-	print(json.dumps({"benchmark": "load", "figures": figures}, default=str))
+	print(
+		json.dumps(
+			{"benchmark": "load", "figures": figures, "timed_window": out.get("timed_window")}, default=str
+		)
+	)
 	return figures
 
 

@@ -76,6 +76,7 @@ class Runner:
 		self.duration, self.think_range, self.warmup = duration, think, warmup
 		self.results = Results()
 		self.deadline = self.measure_from = 0.0
+		self.timed_window = (0.0, 0.0)
 		self.offset = timedelta(seconds=plan.get("server_clock_offset_s", 0))
 
 	def users(self) -> list["SimUser"]:
@@ -91,6 +92,8 @@ class Runner:
 		# the warm-up's requests (every worker's first imports and caches) are made but not timed
 		self.measure_from = time.monotonic() + self.warmup
 		self.deadline = self.measure_from + self.duration
+		# the timed part on the wall clock, for whoever samples the machine meanwhile (the cluster's CPU)
+		self.timed_window = (time.time() + self.warmup, time.time() + self.warmup + self.duration)
 		step = ramp_s / max(len(users), 1)
 		for i, user in enumerate(users):
 			user.delay = i * step

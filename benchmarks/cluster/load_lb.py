@@ -1,8 +1,9 @@
 """Load through the load balancer (issue 20 §3) on the Cluster (topology.py).
 
-``lb_load(c, users, duration, complaints)``: `complaints` open complaints are seeded as the background
-(load_site.py: nothing due for 40 minutes, so the scheduled sweep finds only what the users' own complaints
-breach), then the load benchmark (benchmarks/load_benchmark.py: simulated desk users, lists, forms, reports,
+``lb_load(c, users, duration, complaints, background)``: `complaints` complaints are seeded as the background
+(load_site.py: ``history``, two years of a site's complaints, most closed and counted into the reports' daily
+rows; or ``open``, all open and recent, the worst case for the reports; either way the scheduled sweep finds only
+what the users' own complaints breach), then the load benchmark (benchmarks/load_benchmark.py: simulated desk users, lists, forms, reports,
 the procedure's actions) runs twice with the same users and duration: through ``lb`` (web1 + web2, reports read
 from db2), then against web1 directly. The scheduler and the workers run as usual during both.
 
@@ -20,6 +21,8 @@ import time
 from pathlib import Path
 
 import requests
+
+from benchmarks.cluster.cpu_sample import HostCpu
 
 APP_DIR = Path(__file__).resolve().parents[2]
 PREFIX = "CLB"
@@ -50,14 +53,17 @@ def site_script(c, *args: str, timeout: float = 3600) -> dict:
 
 
 def run_load(c, url: str, users: int, duration: float) -> dict:
+	"""The load benchmark's figures, with ``cpu_cores``: the cores each host used in its timed part."""
 	argv = [str(APP_DIR / "benchmarks" / "load_benchmark.py"), "--site", c.site, "--url", url]
 	argv += ["--users", str(users), "--duration", str(duration), "--warmup", "10", "--sweep-every", "0"]
-	done = c.bench_python(argv, check=False, timeout=duration + 1800)
+	with HostCpu(c) as cpu:
+		done = c.bench_python(argv, check=False, timeout=duration + 1800)
 	(c.workdir / f"lb-load-{int(time.time())}.log").write_text(done.stdout + done.stderr)
 	lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
 	if not lines:
 		raise RuntimeError(f"load benchmark against {url}: {(done.stderr or done.stdout)[-1500:]}")
-	return json.loads(lines[-1]).get("figures", {})
+	last = json.loads(lines[-1])
+	return {**last.get("figures", {}), "cpu_cores": cpu.cores(*(last.get("timed_window") or (0, 0)))}
 
 
 def upstream_shares(c, log: Path, offset: int) -> dict:
@@ -101,10 +107,14 @@ def report_replica_share(c, rounds: int = 5) -> dict:
 	}
 
 
-def lb_load(c, users: int = 50, duration: float = 120, complaints: int = 100000) -> dict:
-	figures: dict = {"users": users, "duration_s": duration}
+def lb_load(
+	c, users: int = 50, duration: float = 120, complaints: int = 100000, background: str = "history"
+) -> dict:
+	figures: dict = {"users": users, "duration_s": duration, "background": background}
 	t0 = time.monotonic()
-	figures["background_complaints"] = site_script(c, "seed", PREFIX, str(complaints)).get("complaints")
+	seeded = site_script(c, "seed", PREFIX, str(complaints), background)
+	figures["background_complaints"] = seeded.get("complaints")
+	figures["background_running"] = seeded.get("running")
 	figures["seed_s"] = round(time.monotonic() - t0, 1)
 	try:
 		log = c.hostdir("lb") / "access.log"
@@ -135,6 +145,8 @@ def lb_load(c, users: int = 50, duration: float = 120, complaints: int = 100000)
 		direct_p95_action_ms=direct.get("p95_action_ms"),
 		direct_errors=direct.get("errors"),
 		direct_throughput_rps=direct_rps,
+		cpu_cores=through_lb.get("cpu_cores"),
+		direct_cpu_cores=direct.get("cpu_cores"),
 		duplicates_load=through_lb.get("duplicates"),
 		isolation_violations=through_lb.get("isolation_violations"),
 	)

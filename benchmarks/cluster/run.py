@@ -60,6 +60,12 @@ def parse_args(argv=None) -> argparse.Namespace:
 	parser.add_argument("--users", type=int, default=50, help="simulated desk users of the load through lb")
 	parser.add_argument("--duration", type=float, default=120, help="seconds of load")
 	parser.add_argument("--complaints", type=int, default=100000, help="complaints of the load's site")
+	parser.add_argument(
+		"--background",
+		choices=("history", "open"),
+		default="history",
+		help="the load's background complaints: two years of history (default) or all open and recent",
+	)
 	parser.add_argument("--cleanup", type=int, metavar="SLOT", help="remove what a killed run of SLOT left")
 	parser.add_argument("--drop-seed", action="store_true", help="delete the kept seed site and exit")
 	return parser.parse_args(argv)
@@ -85,7 +91,7 @@ def steps(c: Cluster, args) -> list[tuple[str, object]]:
 	# The drills that kill or cut off worker2 come last: the restart drills run on an undisturbed topology.
 	return [
 		("sweep_speedup", sweep("sweep_speedup", breaches)),
-		("lb_load", load("lb_load", args.users, args.duration, args.complaints)),
+		("lb_load", load("lb_load", args.users, args.duration, args.complaints, args.background)),
 		("replica_stop", lambda: module("drills_replica").drill_replica_stop(c)),
 		("db_restart", infra("drill_db_restart")),
 		("redis_restart", infra("drill_redis_restart")),
