@@ -41,6 +41,16 @@ class InboxToDo(ToDo):
 		super().__init__(*args, **kwargs)
 		self.flags.ignore_links = True
 
+	def load_doc_before_save(self, *, raise_exception: bool = False):
+		"""Saved from the row the inbox has just read and locked (open_todos, set_todo_status): that row is
+		the ToDo as stored before this save, so Frappe's second load (for its ``check_if_latest``) is skipped;
+		nothing can have changed it since, the row being locked by this transaction."""
+		before = self.flags.pop("as_read", None)
+		if before is not None:
+			self._doc_before_save = before
+			return
+		super().load_doc_before_save(raise_exception=raise_exception)
+
 	def add_assign_comment(self, text, comment_type):
 		if not (self.reference_type and self.reference_name):
 			return
@@ -82,8 +92,14 @@ def enabled(users) -> list[str]:
 	users = [u for u in dict.fromkeys(users) if u and u not in ("Guest", "Administrator")]
 	if not users:
 		return []
-	return frappe.get_all(
-		"User", filters={"name": ("in", users), "enabled": 1}, pluck="name", order_by="name"
+	user = frappe.qb.DocType("User")
+	return (
+		frappe.qb.from_(user)
+		.select(user.name)
+		.where(user.name.isin(users))
+		.where(user.enabled == 1)
+		.orderby(user.name)
+		.run(pluck=True)
 	)
 
 
@@ -198,7 +214,7 @@ def reconcile(doctype: str, name: str, users: list[str], text_for, values: dict,
 			kept.add(todo.allocated_to)
 			update_todo(todo, values)
 		else:
-			set_todo_status(todo.name, "Closed")
+			set_todo_status(todo, "Closed")
 	for user in users:
 		if user in kept:
 			continue
@@ -228,12 +244,20 @@ def refresh_priority(doc) -> None:
 	).run()
 
 
-def open_todos(doctype: str, name: str) -> list:
-	return frappe.get_all(
-		"ToDo",
-		filters={"reference_type": doctype, "reference_name": name, "status": "Open"},
-		fields=["name", "allocated_to", "description", "date", "priority"],
-		order_by="creation asc",
+def open_todos(doctype: str, name: str) -> list[frappe._dict]:
+	"""The document's open ToDos, whole rows as stored now, locked until the step's commit (through the
+	reference's index, as Frappe's own ``ToDo.update_in_reference`` locks them): set_todo_status saves them
+	without loading them again."""
+	todo = frappe.qb.DocType("ToDo")
+	return (
+		frappe.qb.from_(todo)
+		.select("*")
+		.where(todo.reference_type == doctype)
+		.where(todo.reference_name == name)
+		.where(todo.status == "Open")
+		.orderby(todo.creation)
+		.for_update()
+		.run(as_dict=True)
 	)
 
 
@@ -259,8 +283,10 @@ def update_todo(todo, values: dict) -> None:
 		frappe.db.set_value("ToDo", todo.name, values)
 
 
-def set_todo_status(name: str, status: str) -> None:
-	todo = InboxToDo("ToDo", name)
+def set_todo_status(row: dict, status: str) -> None:
+	"""Save the ToDo read as `row` (a whole row of open_todos) with `status`, through Frappe's ToDo."""
+	todo = InboxToDo({**row, "doctype": "ToDo"})
+	todo.flags.as_read = InboxToDo({**row, "doctype": "ToDo"})
 	todo.status = status
 	# closing the inbox entry is part of the step the caller was allowed to take
 	todo.save(ignore_permissions=True)
@@ -268,7 +294,7 @@ def set_todo_status(name: str, status: str) -> None:
 
 def close_all(doctype: str, name: str, status: str = "Closed") -> None:
 	for todo in open_todos(doctype, name):
-		set_todo_status(todo.name, status)
+		set_todo_status(todo, status)
 
 
 # The penalty bulletin ----------------------------------------------------------------------------------------

@@ -49,23 +49,21 @@ class NotificationBatch:
 		if not unknown:
 			return
 		# Our filter (an enabled user by name), then Frappe's own (make_notification_logs: an enabled user
-		# whose e-mail is that name, whose notifications are on): both for all of them at once.
-		named = set(frappe.get_all("User", filters={"name": ("in", unknown), "enabled": 1}, pluck="name"))
-		by_email = {
-			row.email: row.name
-			for row in frappe.get_all(
-				"User",
-				filters={"email": ("in", sorted(named) or [""]), "enabled": 1},
-				fields=["name", "email"],
-			)
-		}
+		# whose e-mail is that name, whose notifications are on): both for all of them at once, in frappe.qb
+		# (plain reads of the system's own tables, on every action: no list permissions to apply).
+		user, settings = frappe.qb.DocType("User"), frappe.qb.DocType("Notification Settings")
+		enabled = frappe.qb.from_(user).where(user.enabled == 1)
+		named = set(enabled.select(user.name).where(user.name.isin(unknown)).run(pluck=True))
+		by_email = dict(
+			enabled.select(user.email, user.name).where(user.email.isin(sorted(named) or [""])).run()
+		)
 		users_found = sorted(set(by_email.values()))
 		switched_off = set(
-			frappe.get_all(
-				"Notification Settings",
-				filters={"name": ("in", users_found or [""]), "enabled": 0},
-				pluck="name",
-			)
+			frappe.qb.from_(settings)
+			.select(settings.name)
+			.where(settings.name.isin(users_found or [""]))
+			.where(settings.enabled == 0)
+			.run(pluck=True)
 		)
 		for user in unknown:
 			found = by_email.get(user) if user in named else None

@@ -8,6 +8,7 @@ import json
 
 import frappe
 import pytest
+from frappe.desk.doctype.todo.todo import ToDo
 from frappe.utils import add_to_date
 from frappe.workflow.doctype.workflow_action import workflow_action
 
@@ -120,4 +121,60 @@ def test_an_action_loads_the_complaint_once_and_a_change_in_between_is_still_ref
 	assert doc.flags.before_action is None  # stale: no shortcut
 	doc.customer_name = "Changed meanwhile"
 	with pytest.raises(frappe.TimestampMismatchError):
+		doc.save()
+
+
+def test_an_action_closes_the_old_todo_from_its_locked_row_with_frappes_comment_and_version(
+	people, monkeypatch
+):
+	"""The inbox saves the closed ToDo from the row it read under a lock (loop/inbox.open_todos) instead of
+	loading it twice (get_doc, then Frappe's check before the save): the ToDo is closed with Frappe's timeline
+	comment, its Version records Open -> Closed, and `_assign` names only the new holder."""
+	with as_user(SPEC):
+		name = make_complaint().name
+	call(SPEC, api.transfer, name, SALES)
+	(old,) = inbox.open_todos("Complaint", name)
+	assert old.allocated_to == HANDLER
+	loads = []
+	real_load = ToDo.load_from_db
+	monkeypatch.setattr(ToDo, "load_from_db", lambda self: loads.append(self.name) or real_load(self))
+	monkeypatch.setitem(frappe.local.flags, "in_test", False)  # Frappe writes no Version in tests
+	call(HANDLER, api.acknowledge, name)
+	monkeypatch.setitem(frappe.local.flags, "in_test", True)
+	assert loads == []
+	assert frappe.db.get_value("ToDo", old.name, "status") == "Closed"
+	comments = frappe.get_all(
+		"Comment",
+		{"reference_doctype": "Complaint", "reference_name": name, "comment_type": "Assignment Completed"},
+		pluck="content",
+	)
+	assert "cm3-handler removed their assignment." in comments  # Frappe's text: the holder closed it
+	version = frappe.get_all("Version", {"ref_doctype": "ToDo", "docname": old.name}, pluck="data")
+	assert [c for v in version for c in json.loads(v)["changed"] if c[0] == "status"] == [
+		["status", "Open", "Closed"]
+	]
+	(new,) = inbox.open_todos("Complaint", name)
+	assert json.loads(frappe.db.get_value("Complaint", name, "_assign")) == [new.allocated_to]
+
+
+def test_the_repeat_flag_is_looked_up_when_what_makes_a_repeat_changes(people, monkeypatch):
+	with as_user(SPEC):
+		first = make_complaint(contact_phone="+86-13911112222")
+		other = make_complaint(contact_phone="+86-13933334444")
+	assert other.is_repeat == 0
+	lookups = []
+	real = Complaint.earlier_complaints
+	monkeypatch.setattr(
+		Complaint, "earlier_complaints", lambda self, **kw: lookups.append(1) or real(self, **kw)
+	)
+	call(SPEC, api.transfer, other.name, SALES)  # a procedure action: nothing that makes a repeat changed
+	assert lookups == []
+	with as_user(SPEC):
+		doc = frappe.get_doc("Complaint", other.name)
+		doc.contact_phone = first.contact_phone  # the same customer after all
+		doc.save()
+	assert lookups and frappe.db.get_value("Complaint", other.name, "is_repeat") == 1
+	with as_user(SPEC), pytest.raises(frappe.ValidationError, match="only be changed through"):
+		doc = frappe.get_doc("Complaint", first.name)
+		doc.is_repeat = 1  # kept without a lookup, but nobody can write it (security/edit_guard.py)
 		doc.save()

@@ -12,6 +12,9 @@ from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
 from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.security import edit_guard, input_checks
 
+# Who the customer is (phone, e-mail, party), the category and the receipt: what makes a complaint a repeat.
+CUSTOMER_KEYS = ("contact_phone", "contact_email", "party")
+REPEAT_KEYS = (*CUSTOMER_KEYS, "category", "received_on")
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
 PROCEDURE_FIELDS = (
 	"status",
@@ -296,15 +299,19 @@ class Complaint(Document):
 		frappe.get_cached_doc("Complaint Department", self.department).validate_receiver(self.receiver)
 
 	def set_repeat_flag(self):
-		"""Same customer (phone, e-mail or party), same category, within the repeat window."""
-		self.is_repeat = int(bool(self.earlier_complaints(limit=1)))
+		"""Same customer (phone, e-mail or party), same category, within the repeat window. Looked up when the
+		complaint is new or one of those changed: a procedure action changes none of them, and the window looks
+		back from the complaint's own receipt, so a complaint received after it never changes the answer (the
+		flag itself only the procedure writes: security/edit_guard.py)."""
+		if (
+			self.is_new()
+			or self.get_doc_before_save() is None
+			or any(map(self.has_value_changed, REPEAT_KEYS))
+		):
+			self.is_repeat = int(bool(self.earlier_complaints(limit=1)))
 
 	def earlier_complaints(self, limit: int = 20) -> list[dict]:
-		identifiers = [
-			(field, self.get(field))
-			for field in ("contact_phone", "contact_email", "party")
-			if self.get(field)
-		]
+		identifiers = [(field, self.get(field)) for field in CUSTOMER_KEYS if self.get(field)]
 		if not identifiers or not self.category or not self.received_on:
 			return []
 		days = adapters.get_settings().repeat_complaint_days or 30
