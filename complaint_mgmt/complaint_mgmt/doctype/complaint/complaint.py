@@ -306,7 +306,7 @@ class Complaint(Document):
 		if (
 			self.is_new()
 			or self.get_doc_before_save() is None
-			or any(map(self.has_value_changed, REPEAT_KEYS))
+			or any(self.has_value_changed(key) for key in REPEAT_KEYS)
 		):
 			self.is_repeat = int(bool(self.earlier_complaints(limit=1)))
 
