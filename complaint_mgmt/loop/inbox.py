@@ -42,9 +42,9 @@ class InboxToDo(ToDo):
 		self.flags.ignore_links = True
 
 	def load_doc_before_save(self, *, raise_exception: bool = False):
-		"""Saved from the row the inbox has just read and locked (open_todos, set_todo_status): that row is
-		the ToDo as stored before this save, so Frappe's second load (for its ``check_if_latest``) is skipped;
-		nothing can have changed it since, the row being locked by this transaction."""
+		"""Saved from the row the inbox has just read and locked (set_todo_status): that row is the ToDo as
+		stored before this save, so Frappe's second load (for its ``check_if_latest``) is skipped; nothing can
+		have changed it since, the row being locked by this transaction."""
 		before = self.flags.pop("as_read", None)
 		if before is not None:
 			self._doc_before_save = before
@@ -214,7 +214,7 @@ def reconcile(doctype: str, name: str, users: list[str], text_for, values: dict,
 			kept.add(todo.allocated_to)
 			update_todo(todo, values)
 		else:
-			set_todo_status(todo, "Closed")
+			set_todo_status(todo.name, "Closed")
 	for user in users:
 		if user in kept:
 			continue
@@ -245,18 +245,14 @@ def refresh_priority(doc) -> None:
 
 
 def open_todos(doctype: str, name: str) -> list[frappe._dict]:
-	"""The document's open ToDos, whole rows as stored now, locked until the step's commit (through the
-	reference's index, as Frappe's own ``ToDo.update_in_reference`` locks them): set_todo_status saves them
-	without loading them again."""
 	todo = frappe.qb.DocType("ToDo")
 	return (
 		frappe.qb.from_(todo)
-		.select("*")
+		.select(todo.name, todo.allocated_to, todo.description, todo.date, todo.priority)
 		.where(todo.reference_type == doctype)
 		.where(todo.reference_name == name)
 		.where(todo.status == "Open")
 		.orderby(todo.creation)
-		.for_update()
 		.run(as_dict=True)
 	)
 
@@ -283,8 +279,15 @@ def update_todo(todo, values: dict) -> None:
 		frappe.db.set_value("ToDo", todo.name, values)
 
 
-def set_todo_status(row: dict, status: str) -> None:
-	"""Save the ToDo read as `row` (a whole row of open_todos) with `status`, through Frappe's ToDo."""
+def set_todo_status(name: str, status: str) -> None:
+	"""Save the ToDo with `status` through Frappe's ToDo, from its row read once under a lock by primary key
+	(a record lock only: locking the open ToDos by their reference would lock the index gap a new complaint's
+	first ToDo goes into, and two registrations at once would deadlock on it)."""
+	table = frappe.qb.DocType("ToDo")
+	rows = frappe.qb.from_(table).select("*").where(table.name == name).for_update().run(as_dict=True)
+	if not rows:  # deleted meanwhile: nothing left to close
+		return
+	row = rows[0]
 	todo = InboxToDo({**row, "doctype": "ToDo"})
 	todo.flags.as_read = InboxToDo({**row, "doctype": "ToDo"})
 	todo.status = status
@@ -294,7 +297,7 @@ def set_todo_status(row: dict, status: str) -> None:
 
 def close_all(doctype: str, name: str, status: str = "Closed") -> None:
 	for todo in open_todos(doctype, name):
-		set_todo_status(todo, status)
+		set_todo_status(todo.name, status)
 
 
 # The penalty bulletin ----------------------------------------------------------------------------------------

@@ -178,3 +178,25 @@ def test_the_repeat_flag_is_looked_up_when_what_makes_a_repeat_changes(people, m
 		doc = frappe.get_doc("Complaint", first.name)
 		doc.is_repeat = 1  # kept without a lookup, but nobody can write it (security/edit_guard.py)
 		doc.save()
+
+
+def test_reading_the_open_todos_locks_no_gap_a_new_complaints_todo_goes_into():
+	"""Registering a complaint reads its (not yet existing) open ToDos, then inserts its first one. A locking read
+	there would lock the reference index's gap, and two registrations at once would deadlock (seen under load:
+	HTTP 500 on register). Another connection inserts a ToDo next to the one read: it must not wait."""
+	import pymysql
+
+	inbox.open_todos("Complaint", "CMP-GAP-TEST-0001")  # in this test's transaction, left open
+	other = pymysql.connect(**frappe.db.get_connection_settings())
+	try:
+		with other.cursor() as cursor:
+			cursor.execute("SET SESSION innodb_lock_wait_timeout = 2")
+			todo = frappe.qb.DocType("ToDo")
+			insert = frappe.qb.into(todo).columns(
+				todo.name, todo.status, todo.reference_type, todo.reference_name, todo.description
+			)
+			sql = insert.insert("gap-test-todo", "Open", "Complaint", "CMP-GAP-TEST-0002", "x").get_sql()
+			cursor.execute(sql)  # a lock wait would raise "Lock wait timeout exceeded" after 2 s
+	finally:
+		other.rollback()
+		other.close()
