@@ -2,10 +2,10 @@
 
 ``lb_load(c, users, duration, complaints, background)``: `complaints` complaints are seeded as the background
 (load_site.py: ``history``, two years of a site's complaints, most closed and counted into the reports' daily
-rows; or ``open``, all open and recent, the worst case for the reports; either way the scheduled sweep finds only
-what the users' own complaints breach), then the load benchmark (benchmarks/load_benchmark.py: simulated desk users, lists, forms, reports,
-the procedure's actions) runs twice with the same users and duration: through ``lb`` (web1 + web2, reports read
-from db2), then against web1 directly. The scheduler and the workers run as usual during both.
+rows; or ``open``, all open and recent, the worst case for the reports; either way the scheduled sweep finds
+only what the users' own complaints breach), then the load benchmark (benchmarks/load_benchmark.py: simulated
+desk users, lists, forms, reports, the procedure's actions) runs twice with the same users and duration:
+through ``lb`` (web1 + web2, reports read from db2), then against web1 directly. The scheduler and the workers run as usual during both.
 
 Figures: ``p95_read_ms``, ``p95_action_ms``, ``errors``, ``throughput_rps`` (the run through lb),
 ``web_host_shares`` ({web1: share, web2: share} of the requests nginx passed on during that run, from its
