@@ -5,7 +5,8 @@
 rows; or ``open``, all open and recent, the worst case for the reports; either way the scheduled sweep finds
 only what the users' own complaints breach), then the load benchmark (benchmarks/load_benchmark.py: simulated
 desk users, lists, forms, reports, the procedure's actions) runs twice with the same users and duration:
-through ``lb`` (web1 + web2, reports read from db2), then against web1 directly. The scheduler and the workers run as usual during both.
+through ``lb`` (web1 + web2, reports read from db2), then against web1 directly. The scheduler and the workers
+run as usual during both.
 
 Figures: ``p95_read_ms``, ``p95_action_ms``, ``errors``, ``throughput_rps`` (the run through lb),
 ``web_host_shares`` ({web1: share, web2: share} of the requests nginx passed on during that run, from its
