@@ -127,15 +127,11 @@ def wait_for_actions(c, load: threading.Thread, timeout: float = 600) -> bool:
 	"""True once the load benchmark's users take procedure actions through lb (seen in what nginx's access log
 	gained since the call: the actions of earlier steps' loads are in it too); False when the load ended (failed)
 	first."""
-	log = c.hostdir("lb") / "access.log"
-	offset = log.stat().st_size if log.exists() else 0
+	offset = c.lb_log_size()
 	deadline = time.monotonic() + timeout
 	while time.monotonic() < deadline and load.is_alive():
-		if log.exists():
-			with log.open(errors="replace") as f:
-				f.seek(offset)
-				if "/api/method/complaint_mgmt.api" in f.read():
-					return True
+		if "/api/method/complaint_mgmt.api" in c.lb_log_since(offset):
+			return True
 		time.sleep(1)
 	return False
 

@@ -67,15 +67,13 @@ def run_load(c, url: str, users: int, duration: float) -> dict:
 	return {**last.get("figures", {}), "cpu_cores": cpu.cores(*(last.get("timed_window") or (0, 0)))}
 
 
-def upstream_shares(c, log: Path, offset: int) -> dict:
+def upstream_shares(c, offset: int) -> dict:
 	hosts = {f"{c.addr(h)}:8000": h for h in c.web_hosts}
 	counts = dict.fromkeys(c.web_hosts, 0)
-	with log.open(errors="replace") as f:
-		f.seek(offset)
-		for line in f:
-			match = UPSTREAM.search(line)
-			if match and match.group(1) in hosts:
-				counts[hosts[match.group(1)]] += 1
+	for line in c.lb_log_since(offset).splitlines():
+		match = UPSTREAM.search(line)
+		if match and match.group(1) in hosts:
+			counts[hosts[match.group(1)]] += 1
 	total = sum(counts.values())
 	return {h: round(n / total, 3) if total else None for h, n in counts.items()}
 
@@ -118,12 +116,11 @@ def lb_load(
 	figures["background_running"] = seeded.get("running")
 	figures["seed_s"] = round(time.monotonic() - t0, 1)
 	try:
-		log = c.hostdir("lb") / "access.log"
-		offset = log.stat().st_size if log.exists() else 0
+		offset = c.lb_log_size()
 		before = {h: com_select(c, h) for h in ("db1", "db2")}
 		through_lb = run_load(c, c.lb_url, users, duration)
 		selects = {h: com_select(c, h) - before[h] for h in ("db1", "db2")}
-		figures["web_host_shares"] = upstream_shares(c, log, offset)
+		figures["web_host_shares"] = upstream_shares(c, offset)
 		direct = run_load(c, c.web_urls[c.web_hosts[0]], users, duration)
 		reports = report_replica_share(c)
 	finally:

@@ -248,6 +248,20 @@ class Cluster(DataTier):
 		proc = self.spawn("lb", services.nginx_argv(conf, hostdir), name="nginx")
 		wait_for("nginx on lb", lambda: ping(self.lb_url, self.site), 30, proc, hostdir / "error.log")
 
+	def lb_log_size(self) -> int:
+		"""Where nginx's access log ends now (read what a step adds with ``lb_log_since``)."""
+		log = self.hostdir("lb") / "access.log"
+		return log.stat().st_size if log.exists() else 0
+
+	def lb_log_since(self, offset: int) -> str:
+		"""What nginx's access log gained after `offset` (earlier steps' requests are in it too)."""
+		log = self.hostdir("lb") / "access.log"
+		if not log.exists():
+			return ""
+		with log.open(errors="replace") as f:
+			f.seek(offset)
+			return f.read()
+
 	def login_once(self) -> None:
 		"""A login through the balancer: proves the whole web path, and leaves the Activity Log entry without
 		which Frappe's scheduler treats a fresh site as dormant (its jobs then run once a day)."""

@@ -18,6 +18,7 @@ from frappe.utils import add_days, flt, get_datetime, now_datetime
 from frappe.utils.user import get_users_with_role
 
 from complaint_mgmt.loop import adapters, workflow_actions
+from complaint_mgmt.loop.as_read import SavesAsRead, keep_as_read
 from complaint_mgmt.loop.notify import notify
 from complaint_mgmt.procedure import authority, calendar_hours, clocks, rules
 from complaint_mgmt.procedure import inbox as inbox_rules
@@ -30,26 +31,17 @@ EXECUTOR_ROLE = "Complaint Penalty Executor"
 workflow_actions.install()
 
 
-class InboxToDo(ToDo):
+class InboxToDo(SavesAsRead, ToDo):
 	"""Frappe's ToDo (same validation, ``_assign`` on the document, timeline comments), except that its
 	assignment comment is inserted directly: Frappe loads the whole referenced document (a complaint with all
 	its child tables) only to call its ``add_comment``, which inserts exactly this Comment, twice per step (the
 	new holder's ToDo, the closed one's). Its links are not looked up again: the holder is an enabled user the
-	inbox has just selected, the reference the document being saved in the same transaction."""
+	inbox has just selected, the reference the document being saved in the same transaction. A closed one is
+	saved from its row as locked (``SavesAsRead``)."""
 
 	def __init__(self, *args, **kwargs):
 		super().__init__(*args, **kwargs)
 		self.flags.ignore_links = True
-
-	def load_doc_before_save(self, *, raise_exception: bool = False):
-		"""Saved from the row the inbox has just read and locked (set_todo_status): that row is the ToDo as
-		stored before this save, so Frappe's second load (for its ``check_if_latest``) is skipped; nothing can
-		have changed it since, the row being locked by this transaction."""
-		before = self.flags.pop("as_read", None)
-		if before is not None:
-			self._doc_before_save = before
-			return
-		super().load_doc_before_save(raise_exception=raise_exception)
 
 	def add_assign_comment(self, text, comment_type):
 		if not (self.reference_type and self.reference_name):
@@ -287,9 +279,8 @@ def set_todo_status(name: str, status: str) -> None:
 	rows = frappe.qb.from_(table).select("*").where(table.name == name).for_update().run(as_dict=True)
 	if not rows:  # deleted meanwhile: nothing left to close
 		return
-	row = rows[0]
-	todo = InboxToDo({**row, "doctype": "ToDo"})
-	todo.flags.as_read = InboxToDo({**row, "doctype": "ToDo"})
+	todo = InboxToDo({**rows[0], "doctype": "ToDo"})
+	keep_as_read(todo)  # the row as locked: the ToDo before this save (loop/as_read.py)
 	todo.status = status
 	# closing the inbox entry is part of the step the caller was allowed to take
 	todo.save(ignore_permissions=True)

@@ -12,6 +12,7 @@ from frappe.model.workflow import get_workflow_name
 from frappe.utils import cint, get_datetime, now_datetime
 
 from complaint_mgmt.loop import adapters, inbox
+from complaint_mgmt.loop.as_read import keep_as_read
 from complaint_mgmt.loop.notify import notify
 from complaint_mgmt.procedure import calendar_hours, clocks, transitions
 from complaint_mgmt.security import input_checks
@@ -66,11 +67,11 @@ def lock_for_action(doc) -> None:
 	"""Lock the complaint's row for the action about to change it, after the permission checks (a caller who
 	may not act takes no lock). While its `modified` is still what was read, the document as read is what the
 	save compares against (``Complaint.load_doc_before_save``): Frappe would otherwise load it whole a second
-	time, every child table, only to find it unchanged. Changed in between: Frappe's own check at the save
-	(a reload under the lock) refuses it as ever."""
+	time, every child table, only to find it unchanged (loop/as_read.py). Changed in between: Frappe's own check
+	at the save (a reload under the lock) refuses it as ever."""
 	modified = frappe.db.get_value("Complaint", doc.name, "modified", for_update=True)
 	if modified and get_datetime(modified) == get_datetime(doc.modified):
-		doc.flags.before_action = frappe.get_doc(doc.as_dict())
+		keep_as_read(doc)
 
 
 def begin(doc, action: str, next_state: str | None = None, role: str | None = None) -> transitions.Transition:

@@ -383,13 +383,13 @@ def duplicate_key(values: Mapping[str, object]) -> tuple:
 
 
 def repeat_indexes(rows: Iterable[tuple[int, Mapping[str, object]]], days: float) -> set[int]:
-	"""Indexes of the rows that repeat an earlier row of the same customer (phone or e-mail) and category
-	within `days` (the repeat-complaint window)."""
+	"""Indexes of the rows that repeat an earlier row of the same customer (``rules.REPEAT_CUSTOMER_FIELDS``:
+	phone or e-mail, history has no party) and category within `days` (the repeat-complaint window)."""
 	window = datetime.timedelta(days=days or 30)
 	latest: dict[tuple, datetime.datetime] = {}
 	repeats = set()
 	for index, values in sorted(rows, key=lambda r: r[1]["received_on"]):
-		for key in ("contact_phone", "contact_email"):
+		for key in rules.REPEAT_CUSTOMER_FIELDS:
 			if not values.get(key):
 				continue
 			ident = (key, values[key], values.get("category"))

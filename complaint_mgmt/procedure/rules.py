@@ -51,6 +51,11 @@ STOP_FIELDS = {
 	"Return Visit": "return_visited_on",
 }
 
+# A repeat complaint: the same customer (by any of these Complaint fields), the same category, received within
+# the repeat window (Complaint Settings) before it; whether a complaint is one depends on REPEAT_FIELDS only.
+REPEAT_CUSTOMER_FIELDS = ("contact_phone", "contact_email", "party")
+REPEAT_FIELDS = (*REPEAT_CUSTOMER_FIELDS, "category", "received_on")
+
 
 def _check_clock(clock: str) -> None:
 	if clock not in CLOCKS:

@@ -8,13 +8,11 @@ from frappe.utils import add_days, get_datetime, now_datetime
 
 from complaint_mgmt.engine import deadlines
 from complaint_mgmt.loop import adapters, inbox, intake, party, portal_identity, response_targets
+from complaint_mgmt.loop.as_read import SavesAsRead
 from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
 from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.security import edit_guard, input_checks
 
-# Who the customer is (phone, e-mail, party), the category and the receipt: what makes a complaint a repeat.
-CUSTOMER_KEYS = ("contact_phone", "contact_email", "party")
-REPEAT_KEYS = (*CUSTOMER_KEYS, "category", "received_on")
 # Fields only the procedure's actions (complaint_mgmt.api, the deadline sweep) may change.
 PROCEDURE_FIELDS = (
 	"status",
@@ -53,7 +51,8 @@ PROCEDURE_FIELDS = (
 )
 
 
-class Complaint(Document):
+class Complaint(SavesAsRead, Document):
+	# a procedure action saves it from the copy it read under its lock (loop/steps.lock_for_action)
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -166,15 +165,6 @@ class Complaint(Document):
 		transferred_on: DF.Datetime | None
 
 	# end: auto-generated types
-	def load_doc_before_save(self, *, raise_exception: bool = False):
-		"""A procedure action locked the row after reading it, unchanged (loop/steps.lock_for_action): the
-		document as read is the one before this save, so Frappe's second full load is skipped (once)."""
-		before = self.flags.pop("before_action", None)
-		if before is not None and not self.is_new():
-			self._doc_before_save = before
-			return
-		super().load_doc_before_save(raise_exception=raise_exception)
-
 	def before_insert(self):
 		intake.set_intake_defaults(
 			self
@@ -306,12 +296,12 @@ class Complaint(Document):
 		if (
 			self.is_new()
 			or self.get_doc_before_save() is None
-			or any(self.has_value_changed(key) for key in REPEAT_KEYS)
+			or any(self.has_value_changed(field) for field in rules.REPEAT_FIELDS)
 		):
 			self.is_repeat = int(bool(self.earlier_complaints(limit=1)))
 
 	def earlier_complaints(self, limit: int = 20) -> list[dict]:
-		identifiers = [(field, self.get(field)) for field in CUSTOMER_KEYS if self.get(field)]
+		identifiers = [(field, self.get(field)) for field in rules.REPEAT_CUSTOMER_FIELDS if self.get(field)]
 		if not identifiers or not self.category or not self.received_on:
 			return []
 		days = adapters.get_settings().repeat_complaint_days or 30
