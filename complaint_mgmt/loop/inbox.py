@@ -46,7 +46,7 @@ class InboxToDo(SavesAsRead, ToDo):
 	def add_assign_comment(self, text, comment_type):
 		if not (self.reference_type and self.reference_name):
 			return
-		frappe.get_doc(
+		comment = frappe.get_doc(
 			{
 				"doctype": "Comment",
 				"comment_type": comment_type,
@@ -55,7 +55,9 @@ class InboxToDo(SavesAsRead, ToDo):
 				"reference_name": self.reference_name,
 				"content": text or comment_type,
 			}
-		).insert(ignore_permissions=True)  # as Frappe's Document.add_comment: part of the step being taken
+		)
+		comment.flags.ignore_links = True  # its reference is this ToDo's, as the ToDo's (see the class)
+		comment.insert(ignore_permissions=True)  # as Frappe's Document.add_comment: part of the step being taken
 
 
 def task_text(task: str, name: str) -> str:

@@ -95,7 +95,14 @@ def request_doctypes(request_args: dict) -> list[str]:
 	):  # a filter's value is no doctype
 		if key in arguments.DOCTYPE_KEYS and isinstance(value, str):
 			found.append(value)
-	return [d for d in dict.fromkeys(found) if isinstance(d, str) and d and frappe.db.exists("DocType", d)]
+	candidates = [d for d in dict.fromkeys(found) if isinstance(d, str) and d]
+	if not candidates:
+		return []
+	# one lookup for the names as they are stored (the usual case); any other spelling the database may still
+	# match (its collation ignores letter case, trailing blanks, accents) is looked up as before, one by one
+	table = frappe.qb.DocType("DocType")
+	stored = set(frappe.qb.from_(table).select(table.name).where(table.name.isin(candidates)).run(pluck=True))
+	return [d for d in candidates if d in stored or frappe.db.exists("DocType", d)]
 
 
 def field_of(doctype: str, name: str):

@@ -9,6 +9,7 @@ from frappe.utils import add_days, get_datetime, now_datetime
 from complaint_mgmt.engine import deadlines
 from complaint_mgmt.loop import adapters, inbox, intake, party, portal_identity, response_targets
 from complaint_mgmt.loop.as_read import SavesAsRead
+from complaint_mgmt.loop.changed_links import validate_changed_links
 from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
 from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.security import edit_guard, input_checks
@@ -182,7 +183,8 @@ class Complaint(SavesAsRead, Document):
 		input_checks.validate_document(self)
 		party.validate_party(self)
 		party.validate_reference(self)
-		super()._validate_links()
+		if not validate_changed_links(self):  # a stored complaint: only what changed (loop/changed_links.py)
+			super()._validate_links()
 
 	def validate_workflow(self):
 		"""A procedure action (complaint_mgmt.api, the sweep) checked the order of steps and the Workflow's
