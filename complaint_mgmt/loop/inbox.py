@@ -57,7 +57,9 @@ class InboxToDo(SavesAsRead, ToDo):
 			}
 		)
 		comment.flags.ignore_links = True  # its reference is this ToDo's, as the ToDo's (see the class)
-		comment.insert(ignore_permissions=True)  # as Frappe's Document.add_comment: part of the step being taken
+		comment.insert(
+			ignore_permissions=True
+		)  # as Frappe's Document.add_comment: part of the step being taken
 
 
 def task_text(task: str, name: str) -> str:
