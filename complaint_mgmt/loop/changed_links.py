@@ -1,4 +1,4 @@
-"""A stored complaint's save looks up only the links that changed since it was stored.
+"""A stored complaint's (or transfer record's) save looks up only the links that changed since it was stored.
 
 Frappe's ``_validate_links`` looks up every Link of the document and of every child row at every save: for a
 procedure action (acknowledge, reply, ...) that is the category, both grades, the specialist, the department,

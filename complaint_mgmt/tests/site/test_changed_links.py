@@ -5,6 +5,7 @@ whole validation."""
 
 import frappe
 import pytest
+from frappe.model.base_document import BaseDocument
 from frappe.utils import now
 
 from complaint_mgmt import api
@@ -41,6 +42,26 @@ def test_an_action_does_not_look_up_the_links_it_did_not_change(people, monkeypa
 	assert ("User", HANDLER) in looked_up
 	untouched = {("Complaint Category", "Links unchanged cat"), ("Complaint Grade", "General")}
 	assert untouched & set(looked_up) == set()
+
+
+def test_an_action_runs_frappes_whole_link_validation_on_neither_the_complaint_nor_its_record(
+	people, monkeypatch
+):
+	with as_user(SPEC):
+		name = make_complaint().name
+	call(SPEC, api.transfer, name, SALES)
+	validated = []
+	whole = BaseDocument.get_invalid_links
+
+	def spy(self, *args, **kwargs):
+		validated.append(self.doctype)
+		return whole(self, *args, **kwargs)
+
+	monkeypatch.setattr(BaseDocument, "get_invalid_links", spy)
+	call(HANDLER, api.acknowledge, name)  # saves the complaint and signs its transfer record
+	monkeypatch.undo()
+	assert frappe.db.get_value("Complaint Transfer Record", {"complaint": name}, "status") == "Acknowledged"
+	assert not {"Complaint", "Complaint Transfer Record", "Complaint Step"} & set(validated)
 
 
 def test_a_link_the_save_did_not_change_is_not_looked_up_again(people):
