@@ -25,8 +25,8 @@ def validate_changed_links(doc) -> bool:
 	"""Look up the links of `doc` that changed since it was stored; False (nothing looked up): the caller runs
 	Frappe's whole link validation."""
 	before = doc.get_doc_before_save()
-	if before is None or doc.is_new() or doc.meta.is_submittable:
-		return False
+	if before is None or doc.is_new() or doc.meta.is_submittable or doc.flags.ignore_links:
+		return False  # Frappe's own (which looks up nothing when told to ignore the links)
 	changed = _changed(doc, before)
 	if changed is None:
 		return False

@@ -119,3 +119,15 @@ def load_as_stored(doc):
 	"""`doc` with the stored copy as its document before save (as Frappe's save has it at link validation)."""
 	doc._doc_before_save = frappe.get_doc("Complaint", doc.name)
 	return doc
+
+
+def test_a_save_told_to_ignore_links_looks_up_none(people):
+	"""As Frappe's: flags.ignore_links (e.g. a data import) leaves even a changed link alone."""
+	with as_user(SPEC):
+		doc = make_complaint()
+	doc.category = "No such category, ignored"
+	doc.flags.ignore_links = True
+	assert changed_links.validate_changed_links(load_as_stored(doc)) is False
+	doc._action = "save"
+	doc._validate_links()  # no LinkValidationError
+	assert doc.category == "No such category, ignored"
