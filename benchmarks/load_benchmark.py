@@ -254,6 +254,7 @@ def main(argv=None) -> dict:
 	from benchmarks import load_seed
 	from benchmarks.load_server import Server, bench_workers
 	from benchmarks.load_users import Runner
+	from benchmarks.machine_ref import reference_ms
 
 	frappe.init(site=args.site, sites_path=sites_path)
 	frappe.connect()
@@ -262,6 +263,7 @@ def main(argv=None) -> dict:
 	server = None
 	out: dict = {"site": args.site, "prefix": prefix, "users": args.users, "duration_s": args.duration}
 	figures: dict = {}
+	machine_before = reference_ms()  # this machine's speed now (benchmarks/machine_ref.py)
 	try:
 		t0 = time.monotonic()
 		plan = load_seed.seed(prefix, args.users, args.complaints_per_dept, password)
@@ -318,6 +320,7 @@ def main(argv=None) -> dict:
 			"duplicates": len(dup_notices) + len(dup_steps),
 			"unmatched_steps": len(unmatched),
 			"isolation_violations": len(results.violations),
+			"machine_ref_ms": [machine_before, reference_ms()],
 		}
 	finally:
 		if server:
