@@ -21,6 +21,15 @@ from frappe.model.utils.link_count import notify_link_count
 LINK_TYPES = ("Link", "Dynamic Link")
 
 
+class ChecksChangedLinks:
+	"""Controller mixin (before the Document class): a stored document's save looks up only what changed;
+	anything else, Frappe's whole link validation."""
+
+	def _validate_links(self):
+		if not validate_changed_links(self):
+			super()._validate_links()
+
+
 def validate_changed_links(doc) -> bool:
 	"""Look up the links of `doc` that changed since it was stored; False (nothing looked up): the caller runs
 	Frappe's whole link validation."""

@@ -56,10 +56,9 @@ class InboxToDo(SavesAsRead, ToDo):
 				"content": text or comment_type,
 			}
 		)
-		comment.flags.ignore_links = True  # its reference is this ToDo's, as the ToDo's (see the class)
-		comment.insert(
-			ignore_permissions=True
-		)  # as Frappe's Document.add_comment: part of the step being taken
+		comment.flags.ignore_links = True  # its reference is this ToDo's, not looked up again (see the class)
+		# as Frappe's Document.add_comment: part of the step being taken
+		comment.insert(ignore_permissions=True)
 
 
 def task_text(task: str, name: str) -> str:

@@ -9,7 +9,7 @@ from frappe.utils import add_days, get_datetime, now_datetime
 from complaint_mgmt.engine import deadlines
 from complaint_mgmt.loop import adapters, inbox, intake, party, portal_identity, response_targets
 from complaint_mgmt.loop.as_read import SavesAsRead
-from complaint_mgmt.loop.changed_links import validate_changed_links
+from complaint_mgmt.loop.changed_links import ChecksChangedLinks
 from complaint_mgmt.procedure import calendar_hours, clocks, rules, transitions
 from complaint_mgmt.procedure import inbox as inbox_rules
 from complaint_mgmt.security import edit_guard, input_checks
@@ -52,7 +52,7 @@ PROCEDURE_FIELDS = (
 )
 
 
-class Complaint(SavesAsRead, Document):
+class Complaint(SavesAsRead, ChecksChangedLinks, Document):
 	# a procedure action saves it from the copy it read under its lock (loop/steps.lock_for_action)
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
@@ -183,8 +183,7 @@ class Complaint(SavesAsRead, Document):
 		input_checks.validate_document(self)
 		party.validate_party(self)
 		party.validate_reference(self)
-		if not validate_changed_links(self):  # a stored complaint: only what changed (loop/changed_links.py)
-			super()._validate_links()
+		super()._validate_links()  # a stored complaint: only what changed (ChecksChangedLinks)
 
 	def validate_workflow(self):
 		"""A procedure action (complaint_mgmt.api, the sweep) checked the order of steps and the Workflow's

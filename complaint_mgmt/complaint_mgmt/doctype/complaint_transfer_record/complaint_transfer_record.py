@@ -5,10 +5,11 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from complaint_mgmt.loop.changed_links import validate_changed_links
+from complaint_mgmt.loop.changed_links import ChecksChangedLinks
 
 
-class ComplaintTransferRecord(Document):
+class ComplaintTransferRecord(ChecksChangedLinks, Document):
+	# a stored record (acknowledged, superseded) looks up only the links that changed (loop/changed_links.py)
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -29,11 +30,6 @@ class ComplaintTransferRecord(Document):
 		status: DF.Literal["Issued", "Acknowledged", "Superseded"]
 
 	# end: auto-generated types
-	def _validate_links(self):
-		"""A stored record (acknowledged, superseded) looks up only the links that changed (loop/changed_links.py)."""
-		if not validate_changed_links(self):
-			super()._validate_links()
-
 	def validate(self):
 		self.validate_procedure_action()
 		self.validate_receiver()
