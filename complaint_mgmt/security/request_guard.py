@@ -60,12 +60,18 @@ def refuse_field(doctype: str, fieldname: str) -> None:
 
 
 class Fields:
-	"""What the session user may not read, per doctype (lower-cased field names), for one request."""
+	"""What the session user may not read, per doctype (lower-cased field names), for one request.
 
-	def __init__(self):
+	`stored`: doctypes the request is about, as stored (request_doctypes): a ``tabX`` qualifier that names one of
+	them in another letter case is that doctype without a lookup."""
+
+	def __init__(self, stored: frozenset[str] = frozenset()):
 		self.user = frappe.session.user
 		self._hidden: dict[str, set[str]] = {}
-		self._names: dict[str, str | None] = {}
+		self._stored = stored
+		self._names: dict[str, str | None] = {d.lower(): d for d in stored if d.isascii()}
+		self._exists: dict[str, bool] = {}
+		self._joined: dict[tuple[str, ...], set[str]] = {}
 
 	def hidden(self, doctype: str) -> set[str]:
 		if doctype not in self._hidden:
@@ -74,20 +80,41 @@ class Fields:
 
 	def doctype_named(self, text: str) -> str | None:
 		"""The doctype whose table a ``tabX`` qualifier (any letter case) names: one lookup on the primary key,
-		whose collation ignores case (the desk qualifies every column of every list)."""
+		whose collation ignores case (the desk qualifies every column of every list). An ASCII name equal but for
+		letter case to a stored doctype of the request is that doctype (the primary key holds one of them)."""
 		name = text[3:] if text.startswith("tab") else text
-		if name not in self._names:
-			self._names[name] = frappe.db.get_value("DocType", name, "name")
-		return self._names[name]
+		key = name.lower() if name.isascii() else name
+		if key not in self._names:
+			self._names[key] = stored_doctype(name)
+		return self._names[key]
 
-	@staticmethod
-	def joined(doctypes: list[str]) -> set[str]:
+	def is_doctype(self, name: str) -> bool:
+		"""Whether the database holds a DocType `name` (in its collation): a stored doctype of the request is."""
+		if name not in self._exists:
+			self._exists[name] = name in self._stored or stored_doctype(name) is not None
+		return self._exists[name]
+
+	def joined(self, doctypes: list[str]) -> set[str]:
 		"""The tables a list of `doctypes` may name: themselves and their child tables."""
-		return {*doctypes, *(df.options for d in doctypes for df in frappe.get_meta(d).get_table_fields())}
+		key = tuple(doctypes)
+		if key not in self._joined:
+			self._joined[key] = {
+				*doctypes,
+				*(df.options for d in doctypes for df in frappe.get_meta(d).get_table_fields()),
+			}
+		return self._joined[key]
 
 
-def request_doctypes(request_args: dict) -> list[str]:
-	"""The doctypes a request is about: REST's /api/resource/<doctype> and every doctype argument (any depth)."""
+def stored_doctype(name: str) -> str | None:
+	"""The DocType `name` matches in the database (its collation: any letter case, trailing blanks), as stored."""
+	table = frappe.qb.DocType("DocType")
+	found = frappe.qb.from_(table).select(table.name).where(table.name == name).limit(1).run(pluck=True)
+	return found[0] if found else None
+
+
+def request_doctypes(request_args: dict) -> tuple[list[str], frozenset[str]]:
+	"""The doctypes a request is about: REST's /api/resource/<doctype> and every doctype argument (any depth);
+	and those of them named exactly as stored."""
 	# the list's own doctype first (REST's, else the argument): a condition without a doctype is on it
 	found = [arguments.rest_target(frappe.request.path)[0], request_args.get("doctype")]
 	for key, value, _holder in arguments.entries(
@@ -97,12 +124,13 @@ def request_doctypes(request_args: dict) -> list[str]:
 			found.append(value)
 	candidates = [d for d in dict.fromkeys(found) if isinstance(d, str) and d]
 	if not candidates:
-		return []
+		return [], frozenset()
 	# one lookup for the names as they are stored (the usual case); any other spelling the database may still
 	# match (its collation ignores letter case, trailing blanks, accents) is looked up as before, one by one
 	table = frappe.qb.DocType("DocType")
 	stored = set(frappe.qb.from_(table).select(table.name).where(table.name.isin(candidates)).run(pluck=True))
-	return [d for d in candidates if d in stored or frappe.db.exists("DocType", d)]
+	exact = frozenset(d for d in candidates if d in stored)
+	return [d for d in candidates if d in exact or frappe.db.exists("DocType", d)], exact
 
 
 def field_of(doctype: str, name: str):
@@ -202,7 +230,7 @@ def check_condition(fields: Fields, doctypes: list[str], condition: tuple, stric
 	base = fieldname.strip("` ").lower()
 	if base in STANDARD:
 		return
-	if not frappe.db.exists("DocType", target):
+	if not isinstance(target, str) or not fields.is_doctype(target):
 		refuse(_("{0} is not a doctype.").format(frappe.bold(str(target)[:80])))
 	df = field_of(target, base)
 	if df is None:
@@ -220,9 +248,9 @@ def valid_date(value) -> bool:
 		return False
 
 
-def check_fields(request_args: dict, doctypes: list[str]) -> None:
+def check_fields(request_args: dict, doctypes: list[str], stored: frozenset[str] = frozenset()) -> None:
 	"""Every field the request shows, filters, sorts or groups by, against what the user may read."""
-	fields = Fields()
+	fields = Fields(stored)
 	strict = any(d in GUARDED_DOCTYPES for d in doctypes)
 	for key, value, _holder in arguments.entries(request_args):
 		if key in arguments.FIELD_KEYS:
@@ -297,10 +325,10 @@ def guard_request() -> None:
 	check_json_arguments()
 	check_rest_body()
 	request_args = arguments.decode(dict(frappe.form_dict))
-	doctypes = request_doctypes(request_args)
+	doctypes, stored = request_doctypes(request_args)
 	check_paging(request_args, doctypes)
 	if frappe.session.user == "Administrator":
 		return
 	check_parent(request_args, path)
-	check_fields(request_args, doctypes)
+	check_fields(request_args, doctypes, stored)
 	check_named_documents(request_args, path)

@@ -73,13 +73,57 @@ def names(value) -> list[str]:
 
 
 def readable(doctype: str, name: str) -> bool:
-	if not frappe.db.exists(doctype, name):
-		# the desk's names of a document not saved yet ("new", "new-complaint-1"): never a stored name of a
-		# protected doctype (they are named by series), Frappe answers them itself (the form opens a new one)
-		return name == "new" or name.startswith("new-")
 	if RULES[doctype].kind == "child":
+		if not frappe.db.exists(doctype, name):
+			return unsaved_name(name)
 		return can_read_target(doctype, name)
-	return bool(frappe.has_permission(doctype, "read", doc=name))
+	doc = document_to_judge(doctype, name)
+	if doc is None:
+		return unsaved_name(name)
+	return bool(frappe.has_permission(doctype, "read", doc=doc))
+
+
+def unsaved_name(name: str) -> bool:
+	"""The desk's names of a document not saved yet ("new", "new-complaint-1"): never a stored name of a protected
+	doctype (they are named by series), Frappe answers them itself (the form opens a new one)."""
+	return name == "new" or name.startswith("new-")
+
+
+def document_to_judge(doctype: str, name: str):
+	"""The stored document `name` as Frappe's read permission needs it, or None when there is none.
+
+	Frappe's check reads the parent's fields (the department rule of this app's hook, the owner, the user
+	permissions of its links) and the child rows' links only when the user has User Permissions; its share check
+	reads the name. So without User Permissions, and when every ``has_permission`` hook of the doctype is this
+	app's (which reads the parent's fields only), the parent's row alone is judged: one query instead of the
+	whole document (its child tables too), which the endpoint then loads itself (the form's getdoc: the same
+	document twice). Anything else gets the whole document, as Frappe's own check would load it. The whole row,
+	not some columns: a rule's reference may be any field (a File's ``attached_to_name`` is Data). A single or
+	virtual doctype has no such row: Frappe's way."""
+	meta = frappe.get_meta(doctype)
+	if (
+		meta.issingle
+		or meta.is_virtual
+		or user_permissions(frappe.session.user)
+		or not own_hooks_only(doctype)
+	):
+		return frappe.get_doc(doctype, name) if frappe.db.exists(doctype, name) else None
+	table = frappe.qb.DocType(doctype)
+	rows = frappe.qb.from_(table).select("*").where(table.name == name).limit(1).run(as_dict=True)
+	return frappe.get_doc({**rows[0], "doctype": doctype}) if rows else None
+
+
+def user_permissions(user: str) -> dict:
+	from frappe.core.doctype.user_permission.user_permission import get_user_permissions
+
+	return get_user_permissions(user)
+
+
+def own_hooks_only(doctype: str) -> bool:
+	hooks = frappe.get_hooks("has_permission")
+	return all(
+		method.startswith("complaint_mgmt.") for method in [*hooks.get(doctype, []), *hooks.get("*", [])]
+	)
 
 
 def check_named_documents(request_args: dict, path: str) -> None:
