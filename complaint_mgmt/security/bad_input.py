@@ -10,6 +10,9 @@ translated 4xx before the endpoint runs (``before_request``), nothing written:
 - ``frappe.desk.doctype.tag.tag`` (add_tag, add_tags, remove_tag): Frappe writes ``_user_tags`` before it checks the
   write permission, and its PermissionError then turns into an IndexError (``DocTags.update``);
 - ``frappe.utils.print_format.download_multi_pdf(_async)``: names or options that are not JSON;
+- a whitelisted method of this app called without one of its required arguments (Python's TypeError, a 500
+  with Frappe's traceback, from ``frappe.call``): refused with the argument's name (no other function's
+  parameters are named: only a whitelisted method of this app is inspected);
 - the chart endpoint (``dashboard_chart.get``, the app's wrapper in overrides.py): an ad-hoc chart that is not a
   JSON object naming a doctype the user may read, or one sent without ``no_cache`` (Frappe's cache_source calls
   the chart function without it and fails with ``'str' object has no attribute 'doctype'``; the desk's preview
@@ -20,6 +23,7 @@ A JSON body Frappe cannot parse fails in ``app.make_form_dict``, before any hook
 The reportview / filters / fields family is ``request_guard.py``'s.
 """
 
+import inspect
 import json
 
 import frappe
@@ -200,14 +204,44 @@ CHECKS = {
 }
 
 
+def resolved_method(cmd: str) -> str:
+	"""The function Frappe runs for `cmd`: the last override (frappe.handler.execute_cmd's order)."""
+	overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(cmd) or []
+	return overrides[-1] if overrides else cmd
+
+
+def check_app_arguments(cmd: str, form: dict) -> None:
+	"""A whitelisted method of this app gets every argument it requires (else frappe.call's TypeError: a 500)."""
+	method = resolved_method(cmd)
+	if not method.startswith("complaint_mgmt."):
+		return
+	try:
+		fn = frappe.get_attr(method)
+	except (ImportError, AttributeError, frappe.ValidationError):
+		return  # Frappe answers an unknown method itself
+	if fn not in frappe.whitelisted or (frappe.session.user == "Guest" and fn not in frappe.guest_methods):
+		return  # Frappe refuses it, naming nothing of its parameters
+	fn = inspect.unwrap(fn)
+	for param in inspect.signature(fn).parameters.values():
+		if (
+			param.default is inspect.Parameter.empty
+			and param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY)
+			and param.name not in form
+		):
+			refuse(_("The request lacks the argument {0}.").format(frappe.bold(param.name)))
+
+
 def guard_request() -> None:
 	"""before_request: the checks above, on the decoded arguments."""
 	if not getattr(frappe.local, "request", None):
 		return
 	check_text_values(dict(frappe.form_dict))
-	check = CHECKS.get(called_method() or "")
+	cmd = called_method() or ""
+	check = CHECKS.get(cmd)
 	if check:
 		check(frappe.form_dict)
+	if cmd:
+		check_app_arguments(cmd, frappe.form_dict)
 
 
 def answer_malformed_body(response=None, request=None) -> None:

@@ -9,7 +9,14 @@ import json
 import frappe
 import pytest
 
-from complaint_mgmt.tests.http.probe import assert_refused, assert_unchanged, counts, snapshot
+from complaint_mgmt.tests.http.probe import (
+	assert_refused,
+	assert_unchanged,
+	counts,
+	exc_type,
+	message_of,
+	snapshot,
+)
 
 NEXT = "frappe.desk.form.utils.get_next"
 CHART = "frappe.desk.doctype.dashboard_chart.dashboard_chart.get"
@@ -167,6 +174,24 @@ CASES = [
 	),
 	("ad-hoc chart that is not JSON", "handler_a", None, lambda sess, s: sess.method(CHART, chart="{oops")),
 	("chart without a chart", "handler_a", None, lambda sess, s: sess.method(CHART)),
+	(
+		"the app's reply without its content",
+		"handler_a",
+		"a_spare",
+		lambda sess, s: sess.method("complaint_mgmt.api.reply", complaint=s.a_spare),
+	),
+	(
+		"the app's transfer without its department",
+		"specialist",
+		"a_registered",
+		lambda sess, s: sess.method("complaint_mgmt.api.transfer", complaint=s.a_registered),
+	),
+	(
+		"the app's acknowledge without a complaint",
+		"handler_a",
+		None,
+		lambda sess, s: sess.method("complaint_mgmt.api.acknowledge"),
+	),
 ]
 
 
@@ -183,6 +208,29 @@ def test_bad_input_is_a_refusal_not_a_server_error(http, seed, role, key, call):
 		assert_unchanged(before, "Complaint", seed[key])
 		frappe.db.rollback()
 		assert "tagzqx" not in (frappe.db.get_value("Complaint", seed[key], "_user_tags") or "")
+
+
+def server_messages(resp) -> list[str]:
+	return [json.loads(m)["message"] for m in json.loads(resp.json()["_server_messages"])]
+
+
+def test_a_missing_argument_of_the_apps_method_is_named_in_the_users_language(http, seed):
+	"""A whitelisted method of the app called without a required argument: Frappe's validation refusal (417) naming
+	it (was a 500, TypeError)."""
+	resp = http.as_("handler_a").method("complaint_mgmt.api.reply", complaint=seed.a_spare)
+	assert resp.status_code == 417 and exc_type(resp) == "ValidationError", resp.text[:500]
+	assert server_messages(resp) == ["The request lacks the argument <strong>content</strong>."]
+	resp = http.as_("handler_a").get_method("complaint_mgmt.api.reply", complaint=seed.a_spare, _lang="zh")
+	assert resp.status_code == 417, resp.text[:500]
+	assert server_messages(resp) == ["请求缺少参数 <strong>content</strong>。"]
+
+
+def test_a_method_that_is_not_whitelisted_names_none_of_its_arguments(http, seed):
+	resp = http.as_("handler_a").method("complaint_mgmt.loop.actions.load")
+	assert resp.status_code == 403, resp.text[:500]
+	assert "lacks the argument" not in message_of(resp)
+	resp = http.as_("guest").method("complaint_mgmt.api.reply")
+	assert resp.status_code == 403 and "lacks the argument" not in message_of(resp), resp.text[:500]
 
 
 def test_the_positive_controls_still_work(http, seed):
