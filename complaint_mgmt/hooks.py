@@ -99,6 +99,8 @@ after_request = [
 	"complaint_mgmt.security.bad_input.answer_malformed_body",
 	# Frappe's own endpoints' server errors on arguments they could not use: 400 (security/argument_errors.py)
 	"complaint_mgmt.security.argument_errors.answer_argument_errors",
+	# a request that lost a race for a row lock: Frappe's 508 "please try again", not a 500 (ops/lock_conflicts.py)
+	"complaint_mgmt.ops.lock_conflicts.answer_lock_conflict",
 	# what Frappe's traceback switch does not reach (an error before the hooks, errprint, messages)
 	"complaint_mgmt.security.tracebacks.strip_tracebacks",
 	# last: with complaint_mgmt_cpu_probe in the site's config, the request's server CPU in a response header

@@ -105,3 +105,32 @@ def test_concurrent_double_acknowledge_signs_once(http, seed):
 	)
 	assert len(signed) == 1
 	assert frappe.db.get_value("Complaint", seed.a_race, "status") == "Acknowledged"
+
+
+def test_a_delete_that_meets_a_held_row_lock_is_told_to_try_again(http, seed):
+	"""Frappe's delete_doc takes the row's lock without waiting; while another transaction (here the test's own
+	connection) holds it, the answer is Frappe's 508 "please try again" with its message, not a 500, and nothing
+	is deleted (ops/lock_conflicts.py). Without the lock the same call is the plain refusal (a submitted notice
+	cannot be deleted)."""
+	notice = frappe.qb.DocType("Complaint Penalty Notice")
+	frappe.db.rollback()
+	frappe.qb.from_(notice).select(notice.name).where(notice.name == seed.a_notice).for_update().run()
+	try:
+		resp = http.as_("manager").method(
+			"frappe.client.delete", doctype="Complaint Penalty Notice", name=seed.a_notice
+		)
+	finally:
+		frappe.db.rollback()  # releases the lock
+	assert resp.status_code == 508, resp.text[:500]
+	body = resp.json()
+	assert body["exc_type"] == "QueryTimeoutError" and "exc" not in body
+	messages = [json.loads(m)["message"] for m in json.loads(body["_server_messages"])]
+	assert any("can not be deleted right now" in m for m in messages), messages
+	assert frappe.db.exists("Complaint Penalty Notice", seed.a_notice)
+	resp = http.as_("manager").method(
+		"frappe.client.delete", doctype="Complaint Penalty Notice", name=seed.a_notice
+	)
+	assert resp.status_code in (403, 417) and "Submitted Record cannot be deleted" in resp.text, resp.text[
+		:500
+	]
+	assert frappe.db.exists("Complaint Penalty Notice", seed.a_notice)

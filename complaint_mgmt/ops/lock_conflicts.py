@@ -1,0 +1,49 @@
+"""A request that lost a race for a row lock is answered "please try again" (508), not as a server error.
+
+Frappe raises ``QueryTimeoutError`` when a lock wait times out (and for ``delete_doc``'s NOWAIT lock on a row
+another transaction holds: "This document can not be deleted right now as it's being modified by another user")
+and ``QueryDeadlockError`` when the database chose the request as a deadlock's victim. Frappe's own status for
+both is 508, which its desk answers with "Another transaction is blocking this one. Please try again in a few
+seconds." But Frappe 15 chooses 508 only for a page request and only for the database's own exception
+(``app.handle_exception`` answers every /api/ request's error as JSON first): an /api/ request gets a 500 and the
+desk's error report. This ``after_request`` hook gives such an /api/ answer Frappe's 508, with a message when the
+answer has none. Nothing was written: Frappe rolls a failed request back before the after-request hooks run. A
+load test still counts a 508 as an error (>= 500): a deadlock between the app's own requests is a defect to fix,
+not to hide.
+"""
+
+import json
+
+import frappe
+from frappe import _
+
+LOCK_CONFLICTS = frozenset({"QueryTimeoutError", "QueryDeadlockError"})
+TRY_AGAIN = 508
+
+
+def exc_type_of_response() -> str | None:
+	local = frappe.local.response or {}
+	errors = local.get("errors") or [{}]  # API v2 names the error there
+	return local.get("exc_type") or (errors[0] or {}).get("type")
+
+
+def answer_lock_conflict(response=None, request=None) -> None:
+	"""after_request: an /api/ request's lock conflict gets Frappe's 508 "please try again"."""
+	if response is None or request is None or response.status_code != 500:
+		return
+	if not request.path.startswith("/api/") or exc_type_of_response() not in LOCK_CONFLICTS:
+		return
+	response.status_code = TRY_AGAIN
+	try:
+		body = json.loads(response.get_data(as_text=True) or "{}")
+	except ValueError:
+		return
+	if not isinstance(body, dict) or body.get("_server_messages"):
+		return
+	message = {
+		"message": _("Another transaction is blocking this one. Please try again in a few seconds."),
+		"title": _("Please try again"),
+		"indicator": "orange",
+	}
+	body["_server_messages"] = json.dumps([json.dumps(message)])
+	response.set_data(json.dumps(body))
