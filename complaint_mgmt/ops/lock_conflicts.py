@@ -14,24 +14,19 @@ not to hide.
 
 import json
 
-import frappe
 from frappe import _
+
+from complaint_mgmt.security.argument_errors import response_exc_type, server_messages
 
 LOCK_CONFLICTS = frozenset({"QueryTimeoutError", "QueryDeadlockError"})
 TRY_AGAIN = 508
-
-
-def exc_type_of_response() -> str | None:
-	local = frappe.local.response or {}
-	errors = local.get("errors") or [{}]  # API v2 names the error there
-	return local.get("exc_type") or (errors[0] or {}).get("type")
 
 
 def answer_lock_conflict(response=None, request=None) -> None:
 	"""after_request: an /api/ request's lock conflict gets Frappe's 508 "please try again"."""
 	if response is None or request is None or response.status_code != 500:
 		return
-	if not request.path.startswith("/api/") or exc_type_of_response() not in LOCK_CONFLICTS:
+	if not request.path.startswith("/api/") or response_exc_type() not in LOCK_CONFLICTS:
 		return
 	response.status_code = TRY_AGAIN
 	try:
@@ -40,10 +35,9 @@ def answer_lock_conflict(response=None, request=None) -> None:
 		return
 	if not isinstance(body, dict) or body.get("_server_messages"):
 		return
-	message = {
-		"message": _("Another transaction is blocking this one. Please try again in a few seconds."),
-		"title": _("Please try again"),
-		"indicator": "orange",
-	}
-	body["_server_messages"] = json.dumps([json.dumps(message)])
+	body["_server_messages"] = server_messages(
+		_("Another transaction is blocking this one. Please try again in a few seconds."),
+		_("Please try again"),
+		"orange",
+	)
 	response.set_data(json.dumps(body))

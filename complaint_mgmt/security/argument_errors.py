@@ -39,11 +39,28 @@ ARGUMENT_ERRORS = frozenset(
 APP_PREFIX = "complaint_mgmt."
 
 
+def resolved_method(cmd: str) -> str:
+	"""The function Frappe runs for `cmd`: the last override (frappe.handler.execute_cmd's order)."""
+	overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(cmd) or []
+	return overrides[-1] if overrides else cmd
+
+
 def called_method(path: str) -> str:
 	"""The whitelisted method an /api/method/ request runs (after the app's and Frappe's overrides)."""
 	cmd = path.removeprefix("/api/method/").strip("/") if path.startswith("/api/method/") else ""
-	overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(cmd) or []
-	return overrides[-1] if overrides else cmd
+	return resolved_method(cmd)
+
+
+def response_exc_type() -> str | None:
+	"""The exception Frappe's answer to this request names (API v1: exc_type; v2: its first error's type)."""
+	local = frappe.local.response or {}
+	errors = local.get("errors") or [{}]
+	return local.get("exc_type") or (errors[0] or {}).get("type")
+
+
+def server_messages(message: str, title: str, indicator: str = "red") -> str:
+	"""One message as Frappe's answer carries it (``_server_messages``: a JSON list of JSON objects)."""
+	return json.dumps([json.dumps({"message": message, "title": title, "indicator": indicator})])
 
 
 def app_method(path: str) -> bool:
@@ -92,9 +109,7 @@ def answer_argument_errors(response=None, request=None) -> None:
 		return
 	if not request.path.startswith("/api/") or app_method(request.path):
 		return
-	local = frappe.local.response or {}
-	errors = local.get("errors") or [{}]  # API v2 names the error there
-	exc_type = local.get("exc_type") or (errors[0] or {}).get("type")
+	exc_type = response_exc_type()
 	if exc_type not in ARGUMENT_ERRORS or not getattr(frappe.local, "db", None):
 		return
 	if exc_type == "OperationalError" and database_went_away():
@@ -104,13 +119,5 @@ def answer_argument_errors(response=None, request=None) -> None:
 	message = _("This request's arguments could not be used: check their names, types and JSON.")
 	response.status_code = 400
 	response.mimetype = "application/json"
-	response.set_data(
-		json.dumps(
-			{
-				"exc_type": "ValidationError",
-				"_server_messages": json.dumps(
-					[json.dumps({"message": message, "title": _("Invalid request"), "indicator": "red"})]
-				),
-			}
-		)
-	)
+	body = {"exc_type": "ValidationError", "_server_messages": server_messages(message, _("Invalid request"))}
+	response.set_data(json.dumps(body))

@@ -23,6 +23,7 @@ A JSON body Frappe cannot parse fails in ``app.make_form_dict``, before any hook
 The reportview / filters / fields family is ``request_guard.py``'s.
 """
 
+import functools
 import inspect
 import json
 
@@ -30,6 +31,7 @@ import frappe
 from frappe import _
 from frappe.model import default_fields
 
+from complaint_mgmt.security.argument_errors import resolved_method, server_messages
 from complaint_mgmt.security.permissions import refuse_unreadable
 
 TAG = "frappe.desk.doctype.tag.tag."
@@ -204,12 +206,6 @@ CHECKS = {
 }
 
 
-def resolved_method(cmd: str) -> str:
-	"""The function Frappe runs for `cmd`: the last override (frappe.handler.execute_cmd's order)."""
-	overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(cmd) or []
-	return overrides[-1] if overrides else cmd
-
-
 def check_app_arguments(cmd: str, form: dict) -> None:
 	"""A whitelisted method of this app gets every argument it requires (else frappe.call's TypeError: a 500)."""
 	method = resolved_method(cmd)
@@ -221,14 +217,20 @@ def check_app_arguments(cmd: str, form: dict) -> None:
 		return  # Frappe answers an unknown method itself
 	if fn not in frappe.whitelisted or (frappe.session.user == "Guest" and fn not in frappe.guest_methods):
 		return  # Frappe refuses it, naming nothing of its parameters
-	fn = inspect.unwrap(fn)
-	for param in inspect.signature(fn).parameters.values():
-		if (
-			param.default is inspect.Parameter.empty
-			and param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY)
-			and param.name not in form
-		):
-			refuse(_("The request lacks the argument {0}.").format(frappe.bold(param.name)))
+	for name in required_arguments(fn):
+		if name not in form:
+			refuse(_("The request lacks the argument {0}.").format(frappe.bold(name)))
+
+
+@functools.cache
+def required_arguments(fn) -> tuple[str, ...]:
+	"""The parameters of a function that have no default (read once per function and process)."""
+	return tuple(
+		param.name
+		for param in inspect.signature(inspect.unwrap(fn)).parameters.values()
+		if param.default is inspect.Parameter.empty
+		and param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY)
+	)
 
 
 def guard_request() -> None:
@@ -254,12 +256,8 @@ def answer_malformed_body(response=None, request=None) -> None:
 		return
 	except ValueError:
 		pass
-	message = {
-		"message": _("The request body is not valid JSON."),
-		"title": _("Invalid request"),
-		"indicator": "red",
-	}
-	body = {"exc_type": "ValidationError", "_server_messages": json.dumps([json.dumps(message)])}
+	messages = server_messages(_("The request body is not valid JSON."), _("Invalid request"))
+	body = {"exc_type": "ValidationError", "_server_messages": messages}
 	response.status_code = 400
 	response.mimetype = "application/json"
 	response.set_data(json.dumps(body))

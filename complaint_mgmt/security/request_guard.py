@@ -68,9 +68,7 @@ class Fields:
 	def __init__(self, stored: frozenset[str] = frozenset()):
 		self.user = frappe.session.user
 		self._hidden: dict[str, set[str]] = {}
-		self._stored = stored
 		self._names: dict[str, str | None] = {d.lower(): d for d in stored if d.isascii()}
-		self._exists: dict[str, bool] = {}
 		self._joined: dict[tuple[str, ...], set[str]] = {}
 
 	def hidden(self, doctype: str) -> set[str]:
@@ -78,21 +76,22 @@ class Fields:
 			self._hidden[doctype] = {f.lower() for f in unreadable_fields(doctype, self.user)}
 		return self._hidden[doctype]
 
-	def doctype_named(self, text: str) -> str | None:
-		"""The doctype whose table a ``tabX`` qualifier (any letter case) names: one lookup on the primary key,
-		whose collation ignores case (the desk qualifies every column of every list). An ASCII name equal but for
-		letter case to a stored doctype of the request is that doctype (the primary key holds one of them)."""
-		name = text[3:] if text.startswith("tab") else text
+	def stored_name(self, name: str) -> str | None:
+		"""The DocType `name` matches, as stored: one lookup on the primary key, whose collation ignores case. An
+		ASCII name equal but for letter case to a stored doctype of the request is that doctype (the primary key
+		holds one of them)."""
 		key = name.lower() if name.isascii() else name
 		if key not in self._names:
 			self._names[key] = stored_doctype(name)
 		return self._names[key]
 
+	def doctype_named(self, text: str) -> str | None:
+		"""The doctype whose table a ``tabX`` qualifier (any letter case) names (the desk qualifies every column of
+		every list)."""
+		return self.stored_name(text[3:] if text.startswith("tab") else text)
+
 	def is_doctype(self, name: str) -> bool:
-		"""Whether the database holds a DocType `name` (in its collation): a stored doctype of the request is."""
-		if name not in self._exists:
-			self._exists[name] = name in self._stored or stored_doctype(name) is not None
-		return self._exists[name]
+		return self.stored_name(name) is not None
 
 	def joined(self, doctypes: list[str]) -> set[str]:
 		"""The tables a list of `doctypes` may name: themselves and their child tables."""

@@ -11,6 +11,7 @@ document that does not exist (no name oracle).
 """
 
 import frappe
+from frappe.core.doctype.user_permission.user_permission import get_user_permissions
 
 from complaint_mgmt.security import arguments
 from complaint_mgmt.security.permissions import can_read_target, refuse_unreadable
@@ -104,19 +105,13 @@ def document_to_judge(doctype: str, name: str):
 	if (
 		meta.issingle
 		or meta.is_virtual
-		or user_permissions(frappe.session.user)
+		or get_user_permissions(frappe.session.user)
 		or not own_hooks_only(doctype)
 	):
 		return frappe.get_doc(doctype, name) if frappe.db.exists(doctype, name) else None
 	table = frappe.qb.DocType(doctype)
 	rows = frappe.qb.from_(table).select("*").where(table.name == name).limit(1).run(as_dict=True)
 	return frappe.get_doc({**rows[0], "doctype": doctype}) if rows else None
-
-
-def user_permissions(user: str) -> dict:
-	from frappe.core.doctype.user_permission.user_permission import get_user_permissions
-
-	return get_user_permissions(user)
 
 
 def own_hooks_only(doctype: str) -> bool:

@@ -135,5 +135,5 @@ def test_a_lists_own_tables_are_found_without_a_lookup(counted):
 	# any other name is looked up in the database, in its collation
 	assert fields.doctype_named("tabcomplaint step") == "Complaint Step"
 	assert fields.doctype_named("tabno such doctype") is None
-	assert fields.is_doctype("complaint reply") and not fields.is_doctype("No Such Doctype")
+	assert fields.is_doctype("complaint reply") and not fields.is_doctype("Not A Doctype")
 	assert len([q for q in counted if "tabDocType" in q]) == 4
