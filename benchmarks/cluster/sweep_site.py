@@ -5,6 +5,7 @@
 	python benchmarks/cluster/sweep_site.py SITE status PREFIX         notices, duplicates, breaches without notice
 	python benchmarks/cluster/sweep_site.py SITE sweep                 one sweep in this process (a restored site)
 	python benchmarks/cluster/sweep_site.py SITE counts                rows of the tables a restore must bring back
+	python benchmarks/cluster/sweep_site.py SITE workers               the long-queue workers the sweep's fan-out counts
 
 Prints one JSON line. Seeding is benchmarks/seeding.py's (bulk rows, one breach due on each, warnings sent)."""
 
@@ -100,12 +101,22 @@ def counts() -> dict:
 	return {doctype: frappe.db.count(doctype) for doctype in COUNTED}
 
 
+def workers() -> dict:
+	"""The workers the automatic fan-out counts, and how many of them RQ's registry still knows."""
+	from frappe.utils.background_jobs import get_workers
+
+	from complaint_mgmt.ops.rq_workers import long_workers
+
+	return {"long_workers": long_workers(), "registered": len(get_workers())}
+
+
 COMMANDS = {
 	"seed": lambda prefix, count: seed(prefix, int(count)),
 	"schedule": schedule,
 	"status": status,
 	"sweep": sweep,
 	"counts": counts,
+	"workers": workers,
 }
 
 

@@ -20,11 +20,12 @@ from datetime import datetime
 import frappe
 from frappe.query_builder import Order
 from frappe.utils import cint, flt, get_datetime, now_datetime
-from frappe.utils.background_jobs import generate_qname, get_job, get_workers
+from frappe.utils.background_jobs import get_job
 
 from complaint_mgmt.engine import notice_why, sweep_batch
 from complaint_mgmt.engine.state import clock_state, sweep_settings
 from complaint_mgmt.loop import adapters
+from complaint_mgmt.ops.rq_workers import long_workers
 from complaint_mgmt.procedure import clocks, rules, sweep_rules
 
 # Kept importable from here (the controller, the recompute job, seeding and the benchmarks use these names).
@@ -86,12 +87,6 @@ def _job_state(slot: int) -> str | None:
 	"""RQ's state of the `slot`-th sweep job (None: no such job)."""
 	job = get_job(sweep_job_id(slot))
 	return job.get_status() if job else None
-
-
-def long_workers() -> int:
-	"""The RQ workers of this bench listening on the long queue (any host: they share the queue's Redis)."""
-	queue = generate_qname("long")
-	return sum(1 for worker in get_workers() if queue in worker.queue_names())
 
 
 @dataclass
