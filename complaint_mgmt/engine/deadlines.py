@@ -58,9 +58,9 @@ def schedule_sweep() -> None:
 	due = len(due_query(now, None, TRANSACTION_SIZE + 1).run())
 	limit = 1
 	if due > TRANSACTION_SIZE:
-		limit = sweep_rules.sweep_job_limit(
-			cint(frappe.db.get_single_value("Complaint Settings", "sweep_jobs")), long_workers()
-		)
+		setting = cint(frappe.db.get_single_value("Complaint Settings", "sweep_jobs"))
+		# the workers are counted (a scan of the queue's Redis) only when the setting leaves it automatic
+		limit = sweep_rules.sweep_job_limit(setting, long_workers() if setting <= 0 else 0)
 		if limit > 1:  # how many transactions' worth are due, counted up to what the jobs can take
 			due = len(due_query(now, None, limit * TRANSACTION_SIZE).run())
 	wanted = sweep_rules.sweep_job_count(due, TRANSACTION_SIZE, limit)
