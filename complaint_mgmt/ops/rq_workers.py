@@ -15,7 +15,9 @@ sweep job that waits in the queue and then finds nothing due (one indexed probe)
 
 from datetime import datetime, timedelta
 
+import frappe
 from frappe.utils.background_jobs import generate_qname, get_redis_conn, get_workers
+from redis.exceptions import ResponseError
 from rq.defaults import DEFAULT_WORKER_TTL
 from rq.utils import utcnow, utcparse
 from rq.worker import Worker
@@ -30,7 +32,14 @@ def long_workers() -> int:
 	queue = generate_qname("long")
 	registered = get_workers()
 	on_long = sum(1 for worker in registered if queue in worker.queue_names())
-	return on_long + len(forgotten_workers({worker.name for worker in registered}))
+	try:
+		forgotten = forgotten_workers({worker.name for worker in registered})
+	except ResponseError:  # a queue Redis whose ACL refuses the scan: the registry's count, as RQ sees it
+		frappe.logger("complaint_mgmt").warning(
+			"rq_workers: the queue's Redis refused the scan", exc_info=True
+		)
+		forgotten = []
+	return on_long + len(forgotten)
 
 
 def forgotten_workers(registered: set[str], now: datetime | None = None) -> list[str]:

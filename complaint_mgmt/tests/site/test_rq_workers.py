@@ -100,3 +100,21 @@ def test_the_schedule_fans_out_to_forgotten_workers(workers, sweep_jobs):  # noq
 		forget(workers("short", "default", "long"))
 	deadlines.schedule_sweep()
 	assert len(sweep_jobs()) == min(10, before + 2) >= 2
+
+
+def test_a_redis_refusing_the_scan_leaves_the_registry_count(workers, monkeypatch):
+	"""A queue Redis whose ACL refuses SCAN (Frappe's RQ users may SCAN; another set-up may not): the schedule
+	still runs, on the workers RQ's registry knows."""
+	from redis.exceptions import NoPermissionError
+
+	workers("long")
+	forgotten = workers("long")
+	registered = rq_workers.long_workers()
+	forget(forgotten)
+	connection = get_redis_conn()
+
+	def refuse(*args, **kwargs):
+		raise NoPermissionError("this user has no permissions to run the 'scan' command")
+
+	monkeypatch.setattr(type(connection), "scan_iter", refuse)
+	assert rq_workers.long_workers() == registered - 1
