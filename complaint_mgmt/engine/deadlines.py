@@ -60,7 +60,9 @@ def schedule_sweep() -> None:
 	if due > TRANSACTION_SIZE:
 		setting = cint(frappe.db.get_single_value("Complaint Settings", "sweep_jobs"))
 		# the workers are counted (a scan of the queue's Redis) only when the setting leaves it automatic
-		limit = sweep_rules.sweep_job_limit(setting, long_workers() if setting <= 0 else 0)
+		limit = sweep_rules.sweep_job_limit(
+			setting, long_workers() if sweep_rules.is_automatic(setting) else 0
+		)
 		if limit > 1:  # how many transactions' worth are due, counted up to what the jobs can take
 			due = len(due_query(now, None, limit * TRANSACTION_SIZE).run())
 	wanted = sweep_rules.sweep_job_count(due, TRANSACTION_SIZE, limit)

@@ -47,14 +47,14 @@ def forgotten_workers(registered: set[str], now: datetime | None = None) -> list
 	connection = get_redis_conn()
 	prefix = Worker.redis_worker_namespace_prefix  # "rq:worker:"; the registry's sets are "rq:workers..."
 	now = now or utcnow()
-	names = []
-	for key in connection.scan_iter(match=f"{prefix}*", count=1000):
-		name = key.decode().removeprefix(prefix)
-		if name in registered:
-			continue
-		if is_recent(connection.hget(key, "last_heartbeat"), now):
-			names.append(name)
-	return sorted(names)
+	names = [
+		key.decode().removeprefix(prefix) for key in connection.scan_iter(match=f"{prefix}*", count=1000)
+	]
+	names = [name for name in names if name not in registered]
+	pipeline = connection.pipeline(transaction=False)  # every heartbeat in one round trip
+	for name in names:
+		pipeline.hget(prefix + name, "last_heartbeat")
+	return [name for name, beat in zip(names, pipeline.execute(), strict=True) if is_recent(beat, now)]
 
 
 def is_recent(heartbeat: bytes | None, now: datetime) -> bool:

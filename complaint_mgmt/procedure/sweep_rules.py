@@ -149,10 +149,15 @@ def due_events(state: ClockState, settings: SweepSettings, now: datetime.datetim
 	return sorted(events, key=lambda e: e.sort_key)
 
 
+def is_automatic(setting: int | None) -> bool:
+	"""Whether Sweep Jobs at Once leaves the number of jobs to the workers seen (0 or empty)."""
+	return not (setting and setting > 0)
+
+
 def sweep_job_limit(setting: int | None, long_workers: int) -> int:
 	"""At most how many cooperating sweep jobs the schedule starts: the setting when it is 1 or more, else
 	(0 or empty: automatic) one per worker of the long queue seen, at least one."""
-	if setting and setting > 0:
+	if not is_automatic(setting):
 		return int(setting)
 	return max(1, long_workers)
 

@@ -21,21 +21,25 @@ PASSWORD = "Complaint#Demo2026"  # the demo logins' (README)
 READY_S = 900  # a new site, the app installed, the demo data loaded (a rerun only migrates)
 
 
-def children_of() -> dict[int, list[int]]:
-	found: dict[int, list[int]] = {}
-	for entry in Path("/proc").iterdir():
-		if not entry.name.isdigit():
-			continue
-		try:
-			ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-		except (OSError, IndexError, ValueError):
-			continue
-		found.setdefault(ppid, []).append(int(entry.name))
-	return found
-
-
 def all_pids() -> set[int]:
 	return {int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()}
+
+
+def stat_fields(pid: int) -> list[str] | None:
+	"""/proc/PID/stat after the command name (which may hold spaces): state, parent pid, ...; None: gone."""
+	try:
+		stat = Path(f"/proc/{pid}/stat").read_text()
+	except OSError:
+		return None
+	return stat[stat.rindex(")") + 2 :].split()
+
+
+def children_of() -> dict[int, list[int]]:
+	found: dict[int, list[int]] = {}
+	for pid in all_pids():
+		if fields := stat_fields(pid):
+			found.setdefault(int(fields[1]), []).append(pid)
+	return found
 
 
 def descendants(pid: int) -> set[int]:
@@ -50,15 +54,7 @@ def descendants(pid: int) -> set[int]:
 
 def running(pids: set[int]) -> set[int]:
 	"""The processes of `pids` still running (a zombie waiting for its parent is not)."""
-	alive = set()
-	for pid in pids:
-		try:
-			state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-		except (OSError, IndexError):
-			continue
-		if state != "Z":
-			alive.add(pid)
-	return alive
+	return {pid for pid in pids if (fields := stat_fields(pid)) and fields[0] != "Z"}
 
 
 def command_line(pid: int) -> str:
