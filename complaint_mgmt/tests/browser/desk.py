@@ -20,6 +20,12 @@ WAIT_DOC = """([f, v]) => {
 	const shown = Array.from(document.querySelectorAll(".modal.show")).map((m) => m.innerText).join(" ");
 	return /Deadlock|too busy|Lock wait|QueryTimeout/i.test(shown) ? "busy" : false;
 }"""
+# Frappe's login script (templates/includes/login/login.js) binds the form's submit in frappe.ready
+LOGIN_READY = """() => {
+	const form = document.querySelector(".form-login");
+	const events = form && window.jQuery && jQuery._data(form, "events");
+	return Boolean(events && events.submit);
+}"""
 # the desk (or a web page) has nothing to do: no request running, no freeze overlay
 IDLE = """() => window.frappe && (!frappe.request || !frappe.request.ajax_count)
 	&& (!frappe.dom || !frappe.dom.freeze_count)"""
@@ -37,7 +43,10 @@ class Desk:
 		# leave the desk first: a request still running would set the old session's cookie again
 		self.page.goto("about:blank")
 		self.page.context.clear_cookies()
-		self.page.goto(f"{self.base}/login")
+		# the login form is usable once the page's own script has bound its submit handler (DOMContentLoaded):
+		# waiting for "load" also waited for every image and font, which a busy server can hold past the timeout
+		self.page.goto(f"{self.base}/login", wait_until="domcontentloaded")
+		self.page.wait_for_function(LOGIN_READY)
 		self.page.fill("#login_email", user)
 		self.page.fill("#login_password", self.password)
 		self.page.locator(".form-login .btn-login").first.click()
