@@ -100,3 +100,27 @@ narrowing() {
 	done
 	echo "$names $((names | selects))"
 }
+
+# host port of MariaDB ("db_host" / "db_port" of common_site_config.json) and of Redis ("redis_cache"), a line each
+service_addresses() {
+	"$PY" - "$BENCH/sites/common_site_config.json" <<'PY'
+import json, sys
+from urllib.parse import urlparse
+conf = json.load(open(sys.argv[1]))
+print("MariaDB", conf.get("db_host") or "127.0.0.1", conf.get("db_port") or 3306)
+redis = urlparse(conf.get("redis_cache") or "redis://127.0.0.1:6379")
+print("Redis", redis.hostname or "127.0.0.1", redis.port or 6379)
+PY
+}
+
+answers() { "$PY" -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close()' "$1" "$2" 2>/dev/null; }
+
+# Dies, naming the service, when MariaDB or Redis does not accept a connection: every tier needs both, and an install
+# that fails on a refused connection deep in Frappe's cache says less.
+require_services() {
+	local name host port
+	while read -r name host port; do
+		answers "$host" "$port" || die "$name does not answer at $host:$port (the bench's common_site_config.json).
+       Start it, or point the bench's config at a running one."
+	done < <(service_addresses)
+}
