@@ -26,6 +26,13 @@ LOGIN_READY = """() => {
 	const events = form && window.jQuery && jQuery._data(form, "events");
 	return Boolean(events && events.submit);
 }"""
+# the top dialog has finished opening: Bootstrap ignores a modal's hide() while its opening transition runs, so a
+# primary button clicked earlier (a slow machine) runs the action and leaves the dialog open
+DIALOG_SHOWN = """() => {
+	const top = Array.from(document.querySelectorAll(".modal.show")).pop();
+	const modal = top && window.jQuery && jQuery(top).data("bs.modal");
+	return Boolean(modal && modal._isShown && !modal._isTransitioning);
+}"""
 # the desk (or a web page) has nothing to do: no request running, no freeze overlay
 IDLE = """() => window.frappe && (!frappe.request || !frappe.request.ajax_count)
 	&& (!frappe.dom || !frappe.dom.freeze_count)"""
@@ -181,6 +188,7 @@ class Desk:
 	def dialog(self) -> Locator:
 		modal = self.page.locator(DIALOG).last
 		expect(modal).to_be_visible()
+		self.page.wait_for_function(DIALOG_SHOWN)
 		return modal
 
 	def dialog_primary(self) -> None:
