@@ -57,10 +57,27 @@ link_app() {
 	ln -sfn "$target/$APP/public" "$BENCH/sites/assets/$APP"
 }
 
-# The MariaDB admin user Frappe creates and drops sites with (its password: "root_password", same file).
-db_root_login() {
-	"$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("root_login") or "root")' \
-		"$BENCH/sites/common_site_config.json"
+# What the bench's config (sites/common_site_config.json) says, with Frappe's defaults, for the scripts:
+#   bench_conf root-login        the MariaDB admin user Frappe creates and drops sites with ("root_login"; its
+#                                password: "root_password", same file)
+#   bench_conf services          "<name> <host> <port>" of MariaDB and of each Redis (cache, queue), a line each
+#   bench_conf next-queue-db     the queue's Redis URL with the next database number
+bench_conf() {
+	"$PY" - "$BENCH/sites/common_site_config.json" "$1" <<'PY'
+import json, sys
+from urllib.parse import urlparse
+conf, what = json.load(open(sys.argv[1])), sys.argv[2]
+redis = {key: urlparse(conf.get(key) or "redis://127.0.0.1:6379") for key in ("redis_cache", "redis_queue")}
+if what == "root-login":
+	print(conf.get("root_login") or "root")
+elif what == "services":
+	print("MariaDB", conf.get("db_host") or "127.0.0.1", conf.get("db_port") or 3306)
+	for address in dict.fromkeys((url.hostname or "127.0.0.1", url.port or 6379) for url in redis.values()):
+		print("Redis", *address)
+elif what == "next-queue-db":
+	queue = redis["redis_queue"]
+	print(queue._replace(path=f"/{(int(queue.path.strip('/') or 0) + 1) % 16}").geturl())
+PY
 }
 
 ensure_site() {
@@ -68,7 +85,7 @@ ensure_site() {
 	if [ ! -f "$BENCH/sites/$site/site_config.json" ]; then
 		step "Creating site $site"
 		local root_login
-		root_login=$(db_root_login)
+		root_login=$(bench_conf root-login)
 		frappe_cli new-site "$site" --admin-password "${ADMIN_PASSWORD:-admin}" --db-root-username "$root_login" </dev/null \
 			|| die "Could not create site $site. Frappe needs MariaDB admin credentials without a prompt:
        put \"root_login\" and \"root_password\" of a MariaDB admin user into $BENCH/sites/common_site_config.json."
@@ -101,18 +118,6 @@ narrowing() {
 	echo "$names $((names | selects))"
 }
 
-# host port of MariaDB ("db_host" / "db_port" of common_site_config.json) and of Redis ("redis_cache"), a line each
-service_addresses() {
-	"$PY" - "$BENCH/sites/common_site_config.json" <<'PY'
-import json, sys
-from urllib.parse import urlparse
-conf = json.load(open(sys.argv[1]))
-print("MariaDB", conf.get("db_host") or "127.0.0.1", conf.get("db_port") or 3306)
-redis = urlparse(conf.get("redis_cache") or "redis://127.0.0.1:6379")
-print("Redis", redis.hostname or "127.0.0.1", redis.port or 6379)
-PY
-}
-
 answers() { "$PY" -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close()' "$1" "$2" 2>/dev/null; }
 
 # Dies, naming the service, when MariaDB or Redis does not accept a connection: every tier needs both, and an install
@@ -122,5 +127,5 @@ require_services() {
 	while read -r name host port; do
 		answers "$host" "$port" || die "$name does not answer at $host:$port (the bench's common_site_config.json).
        Start it, or point the bench's config at a running one."
-	done < <(service_addresses)
+	done < <(bench_conf services)
 }
